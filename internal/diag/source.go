@@ -1,0 +1,88 @@
+package diag
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Source is one input file with a table of where its lines start, so that a
+// byte offset found by any parser turns into a line and column, and a line
+// number into the text an error printout shows under the message.
+//
+// Lines end at "\n", "\r\n" or a lone "\r" (the corpus has all three).
+type Source struct {
+	Name  string // path relative to the content root, slash-separated
+	Data  []byte
+	lines []int // byte offset at which each line starts
+}
+
+// NewSource indexes data. It does not copy it.
+func NewSource(name string, data []byte) *Source {
+	s := &Source{Name: name, Data: data, lines: []int{0}}
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\n':
+			s.lines = append(s.lines, i+1)
+		case '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			s.lines = append(s.lines, i+1)
+		}
+	}
+	return s
+}
+
+// Lines returns the number of lines.
+func (s *Source) Lines() int { return len(s.lines) }
+
+// Pos turns a byte offset into a position. Offsets outside the data are
+// clamped to it, so a parser's off-by-one never yields a position outside
+// the file.
+func (s *Source) Pos(offset int) Pos {
+	offset = max(0, min(offset, len(s.Data)))
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > offset }) - 1
+	col := utf8.RuneCount(s.Data[s.lines[i]:offset]) + 1
+	return Pos{File: s.Name, Line: i + 1, Col: col}
+}
+
+// LineText returns line n (1-based) without its line end, or "" and false
+// when there is no such line.
+func (s *Source) LineText(n int) (string, bool) {
+	if n < 1 || n > len(s.lines) {
+		return "", false
+	}
+	start, end := s.lines[n-1], len(s.Data)
+	if n < len(s.lines) {
+		end = s.lines[n]
+	}
+	for end > start && (s.Data[end-1] == '\n' || s.Data[end-1] == '\r') {
+		end--
+	}
+	return string(s.Data[start:end]), true
+}
+
+// Offset turns a line and column (1-based, column in characters) back into
+// a byte offset. Out-of-range values are clamped to the nearest place in the
+// file.
+func (s *Source) Offset(line, col int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(s.lines) {
+		return len(s.Data)
+	}
+	off := s.lines[line-1]
+	end := len(s.Data)
+	if line < len(s.lines) {
+		end = s.lines[line]
+	}
+	for c := 1; c < col && off < end; c++ {
+		_, size := utf8.DecodeRune(s.Data[off:end])
+		off += size
+	}
+	return off
+}
+
+// At returns the position of line and column in this file.
+func (s *Source) At(line, col int) Pos { return Pos{File: s.Name, Line: line, Col: col} }
