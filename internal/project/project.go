@@ -1,0 +1,223 @@
+// Package project runs the checking half of the pipeline over a content
+// root: load → schema → decode → semantic rules → points. Its result, a
+// Project, is what every command works from: validate prints its
+// diagnostics, points and report print its standings, and the site
+// renderer reads its partners and articles.
+//
+// A file with syntax or schema errors is not decoded further, so one typo
+// yields one diagnostic rather than a cascade; everything else is still
+// checked, so a run reports every independent problem at once.
+package project
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/marketplace-program/marketplace"
+	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/model"
+	"github.com/marketplace-program/marketplace/internal/points"
+	"github.com/marketplace-program/marketplace/internal/schema"
+)
+
+// Options configure Open.
+type Options struct {
+	// AsOf is the date standings are computed for and the date after which
+	// ledger entries count as "in the future". Required.
+	AsOf time.Time
+	// Schemas, when set, is reused instead of compiling the embedded
+	// schemas again (serve and benchmarks open many projects).
+	Schemas *schema.Validator
+	// MaxFileSize bounds every file read; 0 means load's default.
+	MaxFileSize int64
+}
+
+// Project is a checked content root.
+type Project struct {
+	Repo     *load.Repo
+	Rules    *model.Rules
+	Partners []*Partner // sorted by ID
+	Articles []*Article // sorted by path
+	AsOf     time.Time
+	Diags    diag.List // sorted
+
+	articleByPath map[string]*Article
+	articleByURL  map[string]*Article
+	assetByPath   map[string]*load.Asset
+	pathFold      map[string]string // lowercased path → real path, for case hints
+	sectionURLs   map[string]bool
+}
+
+// Partner is one partners/<id>/ folder with what could be decoded of it.
+type Partner struct {
+	ID       string
+	Dir      *load.PartnerDir
+	Info     *model.Partner // nil when partner.yaml is missing or broken
+	Ledger   *model.Ledger  // nil when ledger.yaml is missing or broken
+	Standing points.Standing
+	Articles []*Article // the partner's articles, public and internal, sorted by path
+
+	// schemaBad holds the JSON pointers of partner.yaml values that failed
+	// schema validation; the semantic checks leave those alone.
+	schemaBad map[string]bool
+}
+
+// badPointers collects the pointers of error diagnostics, and every parent
+// of each, so a check can ask about a whole object.
+func badPointers(l diag.List) map[string]bool {
+	m := map[string]bool{}
+	for _, d := range l.Errors() {
+		p := d.Pointer
+		for {
+			m[p] = true
+			i := strings.LastIndexByte(p, '/')
+			if i < 0 {
+				break
+			}
+			p = p[:i]
+		}
+	}
+	return m
+}
+
+// Listed reports whether the partner appears on the public listing.
+func (p *Partner) Listed() bool {
+	return p.Info != nil && p.Standing.Status == "certified"
+}
+
+// Partner returns the partner with the given id.
+func (p *Project) Partner(id string) (*Partner, bool) {
+	i, ok := slices.BinarySearchFunc(p.Partners, id, func(p *Partner, id string) int {
+		switch {
+		case p.ID < id:
+			return -1
+		case p.ID > id:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return nil, false
+	}
+	return p.Partners[i], true
+}
+
+// Sources returns every file read, for printing diagnostics with context.
+func (p *Project) Sources() map[string]*diag.Source { return p.Repo.Sources }
+
+// Open loads and checks the content root fsys.
+func Open(fsys fs.FS, opts Options) (*Project, error) {
+	v := opts.Schemas
+	if v == nil {
+		var err error
+		if v, err = schema.New(marketplace.Defaults); err != nil {
+			return nil, err
+		}
+	}
+	repo, diags := load.Load(fsys, load.Options{MaxFileSize: opts.MaxFileSize})
+	p := &Project{Repo: repo, AsOf: opts.AsOf}
+	p.Diags.Append(diags)
+
+	rules, err := p.decodeRules(v)
+	if err != nil {
+		return nil, err
+	}
+	p.Rules = rules
+	p.decodePartners(v)
+	p.decodeArticles(v)
+	p.Diags.Append(checkPartners(p))
+	p.Diags.Append(checkArticles(p))
+	p.Diags.Sort()
+	return p, nil
+}
+
+// decodeRules uses the root's program.yaml, or the embedded default when the
+// root has none. A broken rules file is reported and the default is used in
+// its place, so the rest of the content can still be checked.
+func (p *Project) decodeRules(v *schema.Validator) (*model.Rules, error) {
+	doc := p.Repo.Program
+	if doc != nil && doc.Root != nil {
+		d := v.Validate(schema.Program, doc.Source, doc.Root)
+		p.Diags.Append(d)
+		if !d.HasErrors() {
+			r, d := model.DecodeRules(doc.Source, doc.Root)
+			p.Diags.Append(d)
+			if !d.HasErrors() {
+				return r, nil
+			}
+		}
+	}
+	return DefaultRules()
+}
+
+// DefaultRules decodes the embedded program.yaml. Tests keep it valid, so
+// an error here means a broken build of the tool, not bad input.
+func DefaultRules() (*model.Rules, error) {
+	data, err := marketplace.Defaults.ReadFile("program.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("embedded program.yaml: %w", err)
+	}
+	src := diag.NewSource("program.yaml", data)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("embedded program.yaml: %w", err)
+	}
+	r, d := model.DecodeRules(src, &doc)
+	if d.HasErrors() {
+		return nil, fmt.Errorf("embedded program.yaml: %w", d)
+	}
+	return r, nil
+}
+
+func (p *Project) decodePartners(v *schema.Validator) {
+	p.Partners = make([]*Partner, len(p.Repo.Partners))
+	var wg sync.WaitGroup
+	results := make([]diag.List, len(p.Repo.Partners))
+	for i, dir := range p.Repo.Partners {
+		pa := &Partner{ID: dir.ID, Dir: dir}
+		p.Partners[i] = pa
+		wg.Go(func() { results[i] = p.decodePartner(v, pa) })
+	}
+	wg.Wait()
+	for _, d := range results {
+		p.Diags.Append(d)
+	}
+}
+
+func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
+	var out diag.List
+	dir := pa.Dir
+	if doc := dir.Partner; doc != nil {
+		d := v.Validate(schema.Partner, doc.Source, doc.Root)
+		out.Append(d)
+		// Decoding is lenient and the cross-file checks skip the values
+		// schema already rejected, so a wrong delivery value does not hide
+		// an unknown category in the same file.
+		info, d2 := model.DecodePartner(dir.ID, doc.Source, doc.Root)
+		out.Append(d2)
+		pa.Info = info
+		pa.schemaBad = badPointers(d)
+	}
+	if doc := dir.Ledger; doc != nil {
+		d := v.Validate(schema.Ledger, doc.Source, doc.Root)
+		out.Append(d)
+		if !d.HasErrors() {
+			l, d := model.DecodeLedger(doc.Source, doc.Root)
+			out.Append(d)
+			if !d.HasErrors() {
+				pa.Ledger = l
+				st, d := points.Compute(p.Rules, l, p.AsOf)
+				pa.Standing = st
+				out.Append(d)
+			}
+		}
+	}
+	return out
+}
