@@ -248,6 +248,13 @@ func yamlSyntax(loc locator, start int, content []byte, err error) diag.Diagnost
 	case strings.Contains(msg, "UTF-8"):
 		d.Hint = "save the file as UTF-8"
 		anywhere = firstInvalid(content)
+	case strings.Contains(msg, "unexpected end of stream"), strings.Contains(msg, "found unexpected end of"):
+		// yaml.v3 reports an unclosed quoted scalar at the end of the
+		// input, where it gave up; the mistake is the quote that opened it.
+		if i := unclosedQuote(content); i >= 0 {
+			anywhere = i
+			d.Hint = "close the quoted value with the same quote it starts with"
+		}
 	case strings.HasPrefix(msg, "unknown anchor"):
 		if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
 			name, _, _ = strings.Cut(name, "'")
@@ -266,6 +273,52 @@ func yamlSyntax(loc locator, start int, content []byte, err error) diag.Diagnost
 	}
 	d.Pos = loc.pos(lineStart + col)
 	return d
+}
+
+// unclosedQuote returns the offset of the first quote that opens a
+// quoted scalar never closed on its line or later, or -1. It follows YAML's
+// quoting closely enough for error positions: a double quote is escaped by
+// a backslash, a single quote by doubling it, and quotes inside a plain
+// (unquoted) value or a comment do not open anything.
+func unclosedQuote(content []byte) int {
+	open, quote := -1, byte(0)
+	for i := 0; i < len(content); i++ {
+		c := content[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+		case quote == '"' && c == '"', quote == '\'' && c == '\'':
+			if quote == '\'' && i+1 < len(content) && content[i+1] == '\'' {
+				i++
+				continue
+			}
+			quote, open = 0, -1
+		case quote == 0 && (c == '"' || c == '\''):
+			if startsValue(content, i) {
+				quote, open = c, i
+			}
+		case quote == 0 && c == '#' && (i == 0 || content[i-1] == ' ' || content[i-1] == '\n'):
+			for i < len(content) && content[i] != '\n' {
+				i++
+			}
+		}
+	}
+	return open
+}
+
+// startsValue reports whether a quote at i begins a scalar: only blanks,
+// or an indicator such as "- ", ": ", "[", "{" or ",", stand before it.
+func startsValue(content []byte, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch content[j] {
+		case ' ', '\t':
+			continue
+		case '\n', '[', '{', ',', ':', '-', '?':
+			return true
+		}
+		return false
+	}
+	return true
 }
 
 // nthColon returns the byte index of the n-th ":" that is followed by a
