@@ -57,7 +57,8 @@ func (p *Project) decodeArticles(v *schema.Validator) {
 		wg.Go(func() {
 			for i := range work {
 				a := &Article{Article: p.Repo.Articles[i]}
-				results[i] = decodeArticle(v, md, a)
+				_, read := p.Repo.Sources[a.Path]
+				results[i] = decodeArticle(v, md, a, read)
 				p.Articles[i] = a
 			}
 		})
@@ -80,13 +81,19 @@ func (p *Project) decodeArticles(v *schema.Validator) {
 	}
 }
 
-func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article) diag.List {
+// decodeArticle decodes and checks the front matter of a. read is false
+// when load could not read the file (too large, unreadable): load has said
+// why, and a file never read has no front matter to complain about.
+func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bool) diag.List {
 	var out diag.List
 	a.PartnerID, a.Audience = a.Article.Partner, a.Article.Audience
 	if a.Audience == "" {
 		a.Audience = "public"
 	}
 	a.URL = ArticleURL(a.Article)
+	if !read {
+		return out
+	}
 	if a.Format == "" || a.Meta == nil {
 		if a.Format == "" {
 			out.Errorf(a.Source.At(1, 1), "article.front-matter", "start the file with:\n---\ntitle: \"…\"\ndate: \"2026-01-31\"\nauthor: \"…\"\n---",

@@ -93,7 +93,7 @@ func checkPartnerInfo(p *Project, pa *Partner) diag.List {
 	}
 	if status == "certified" {
 		e := info.Escalation
-		if !bad("/escalation") && e.Name == "" || (e.Email == "" && e.Phone == "") {
+		if !bad("/escalation") && (e.Name == "" || (e.Email == "" && e.Phone == "")) {
 			out.Errorf(at("escalation"), "partner.escalation-required",
 				"add escalation: {name, email, phone}: the support team's route to your support organization (never published)",
 				"a certified partner needs internal escalation contacts (name and email or phone)")
@@ -184,7 +184,7 @@ func checkArticles(p *Project) diag.List {
 			if n > 1 {
 				places = fmt.Sprintf("%d places", n)
 			}
-			out.Warnf(a.BodyPos(a.Scan.RawHTML[0]), "article.raw-html",
+			out.Warnf(a.BodyPos(htmlStart(a.Body, a.Scan.RawHTML[0])), "article.raw-html",
 				"prefer Markdown syntax; raw HTML passes through an allow-list sanitizer when rendered",
 				"raw HTML in a Markdown article (%s)", places)
 		}
@@ -201,6 +201,16 @@ func checkArticles(p *Project) diag.List {
 		}
 	}
 	return out
+}
+
+// htmlStart moves off past the indentation that goldmark keeps at the start
+// of an indented HTML block (in a list item, say), so the caret lands on
+// the "<" an author would look for.
+func htmlStart(body []byte, off int) int {
+	for off < len(body) && (body[off] == ' ' || body[off] == '\t') {
+		off++
+	}
+	return off
 }
 
 func suggestHint(word string, candidates, list []string) string {

@@ -41,12 +41,18 @@ type Options struct {
 
 // Project is a checked content root.
 type Project struct {
+	FS       fs.FS // the content root, for reading assets and logos
 	Repo     *load.Repo
 	Rules    *model.Rules
 	Partners []*Partner // sorted by ID
 	Articles []*Article // sorted by path
 	AsOf     time.Time
 	Diags    diag.List // sorted
+
+	// unparsed holds the files load reported errors for. Such a file has
+	// no tree, and judging the missing tree would only repeat the load
+	// error as a cascade of missing keys.
+	unparsed map[string]bool
 
 	articleByPath map[string]*Article
 	articleByURL  map[string]*Article
@@ -122,8 +128,11 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 		}
 	}
 	repo, diags := load.Load(fsys, load.Options{MaxFileSize: opts.MaxFileSize})
-	p := &Project{Repo: repo, AsOf: opts.AsOf}
+	p := &Project{Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}}
 	p.Diags.Append(diags)
+	for _, d := range diags.Errors() {
+		p.unparsed[d.File] = true
+	}
 
 	rules, err := p.decodeRules(v)
 	if err != nil {
@@ -191,10 +200,16 @@ func (p *Project) decodePartners(v *schema.Validator) {
 	}
 }
 
+// broken reports whether doc could not be parsed. An empty file is not
+// broken: it is judged, as a mapping without keys.
+func (p *Project) broken(doc *load.Doc) bool {
+	return doc.Root == nil && p.unparsed[doc.Source.Name]
+}
+
 func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 	var out diag.List
 	dir := pa.Dir
-	if doc := dir.Partner; doc != nil {
+	if doc := dir.Partner; doc != nil && !p.broken(doc) {
 		d := v.Validate(schema.Partner, doc.Source, doc.Root)
 		out.Append(d)
 		// Decoding is lenient and the cross-file checks skip the values
@@ -205,7 +220,7 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 		pa.Info = info
 		pa.schemaBad = badPointers(d)
 	}
-	if doc := dir.Ledger; doc != nil {
+	if doc := dir.Ledger; doc != nil && !p.broken(doc) {
 		d := v.Validate(schema.Ledger, doc.Source, doc.Root)
 		out.Append(d)
 		if !d.HasErrors() {
