@@ -149,7 +149,24 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bo
 			a.Audience = fm
 		}
 	}
-	a.Scan = md.Scan(a.Body)
+	if a.ContentIsHTML {
+		a.Scan = md.ScanHTML(a.Body)
+	} else {
+		a.Scan = md.Scan(a.Body)
+	}
+	out.Append(placeholders(a))
+	return out
+}
+
+// placeholders warns about text written like a tag that is no HTML element,
+// such as <server name>: Markdown would take it for raw HTML; it renders as
+// text, but the author almost always meant code.
+func placeholders(a *Article) diag.List {
+	var out diag.List
+	for _, ph := range a.Scan.Placeholders {
+		out.Warnf(a.BodyPos(ph.Offset), "article.html-placeholder", fmt.Sprintf("write it as code: `%s`", ph.Text),
+			"%s reads as an HTML tag, not text", ph.Text)
+	}
 	return out
 }
 

@@ -2,8 +2,6 @@ package project
 
 import (
 	"fmt"
-	"net/url"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -189,8 +187,8 @@ func checkArticles(p *Project) diag.List {
 				"raw HTML in a Markdown article (%s)", places)
 		}
 		for _, r := range a.Scan.Refs {
-			if u, err := url.Parse(r.Dest); err == nil && u.Scheme == "" && u.Host == "" && u.Path != "" && !strings.HasPrefix(u.Path, "/") {
-				referenced[path.Join(path.Dir(a.Path), u.Path)] = true
+			if t := p.Resolve(a, r.Dest); t.Kind == ToAsset {
+				referenced[t.Asset.Path] = true
 			}
 		}
 	}

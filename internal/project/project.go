@@ -59,6 +59,8 @@ type Project struct {
 	assetByPath   map[string]*load.Asset
 	pathFold      map[string]string // lowercased path → real path, for case hints
 	sectionURLs   map[string]bool
+	sectionDirs   map[string]string   // content/<folder> → its section URL
+	articleBySlug map[string]*Article // "<section>/<slug>" → article, nil when ambiguous
 }
 
 // Partner is one partners/<id>/ folder with what could be decoded of it.
@@ -142,7 +144,9 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	p.decodePartners(v)
 	p.decodeArticles(v)
 	p.Diags.Append(checkPartners(p))
+	p.indexLinks()
 	p.Diags.Append(checkArticles(p))
+	p.Diags.Append(checkLinks(p))
 	p.Diags.Sort()
 	return p, nil
 }
