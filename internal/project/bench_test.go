@@ -1,0 +1,78 @@
+package project
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/gen"
+)
+
+// BenchmarkValidate opens a generated root of 2,000 partners and 10,000
+// articles: the whole checking pipeline, as validate runs it. The target is
+// under a second per run on a 2-core machine.
+func BenchmarkValidate(b *testing.B) {
+	root := genRoot(b)
+	fsys := os.DirFS(root)
+	// The generator promises a root that validates at gen.AsOf; a
+	// benchmark of a root full of errors would measure the wrong thing.
+	p, err := Open(fsys, Options{AsOf: gen.AsOf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if errs := p.Diags.Errors(); len(errs) > 0 {
+		for i, d := range errs {
+			if i == 20 {
+				b.Logf("... and %d more", len(errs)-i)
+				break
+			}
+			b.Log(d)
+		}
+		b.Fatalf("generated root has %d errors at %s", len(errs), gen.AsOf.Format(time.DateOnly))
+	}
+	benchOpen(b, fsys, gen.AsOf)
+}
+
+// BenchmarkValidateCorpus opens the real knowledge base (744 articles).
+func BenchmarkValidateCorpus(b *testing.B) {
+	benchOpen(b, os.DirFS(corpusRoot(b)), corpusAsOf)
+}
+
+// benchOpen times Open over fsys, schema compilation included, as one run
+// of validate pays it.
+func benchOpen(b *testing.B, fsys fs.FS, asOf time.Time) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Open(fsys, Options{AsOf: asOf}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// genRoot returns the generated root of 2,000 partners and 10,000 articles.
+func genRoot(tb testing.TB) string {
+	tb.Helper()
+	generated.once.Do(func() {
+		dir := filepath.Join(fixtureDir, "gen")
+		if generated.err = os.Mkdir(dir, 0o755); generated.err != nil {
+			return
+		}
+		generated.err = gen.Write(dir, gen.Options{Partners: 2000, Articles: 10000, Seed: 1})
+		generated.root = dir
+	})
+	if generated.err != nil {
+		tb.Fatal(generated.err)
+	}
+	return generated.root
+}
+
+// generated is the root genRoot writes, once per test binary.
+var generated struct {
+	once sync.Once
+	root string
+	err  error
+}
