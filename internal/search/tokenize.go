@@ -1,0 +1,219 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// stopWordList is split into stopWords. search.js carries the same string
+// (TestStopWordsMatchClient compares them), so keep it on one line.
+const stopWordList = "a an and are as at be been but by can do does for from had has have how i if in into is it its me my no not of on or our so than that the their them then there these they this those to too us was we were what when where which who why will with would you your"
+
+// stopWords is filled once from stopWordList and only read afterwards.
+var stopWords = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(stopWordList) {
+		m[w] = true
+	}
+	return m
+}()
+
+// tokenizer holds scratch buffers so that indexing a corpus allocates only
+// for terms it has not seen. Its zero value is ready to use; it is not safe
+// for concurrent use.
+type tokenizer struct {
+	comp       []byte // the parts of the current hyphenated compound, concatenated
+	ends       []int  // offset in comp where each part ends
+	allLetters bool   // every part of the compound contains a letter
+	stem       []byte
+}
+
+// isWordRune reports whether r belongs to a word. Spacing marks (Mc) count
+// because they carry vowels in Indic scripts; search.js uses the same
+// classes: [\p{L}\p{N}\p{Mc}].
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mc, r)
+}
+
+// isIgnorable reports whether r is dropped without ending a word:
+// nonspacing marks, which NFKD has split off accented letters (so "Über"
+// is found by "uber"), and apostrophes (so "don't" is one word).
+func isIgnorable(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == '\''
+	}
+	return r == '\u2019' || unicode.Is(unicode.Mn, r)
+}
+
+// run splits s into terms and calls emit for each, in text order. The slice
+// passed to emit is only valid during the call.
+//
+// In index mode (query false) a hyphenated compound whose parts all contain
+// a letter yields its parts and then their join ("e-mail": mail, email);
+// in query mode it yields only the join, so the query "e-mail" also finds
+// documents that wrote "email".
+func (z *tokenizer) run(s string, query bool, emit func(term []byte)) {
+	s = norm.NFKD.String(s)
+	z.comp, z.ends, z.allLetters = z.comp[:0], z.ends[:0], true
+	inWord, letter := false, false
+	for i := 0; ; {
+		r, size := rune(-1), 0
+		if i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if r >= 0 && isIgnorable(r) {
+			i += size
+			continue
+		}
+		if r >= 0 && isWordRune(r) {
+			if r < utf8.RuneSelf {
+				c := byte(r)
+				letter = letter || c > '9'
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				z.comp = append(z.comp, c)
+			} else {
+				z.comp = utf8.AppendRune(z.comp, unicode.ToLower(r))
+				letter = letter || unicode.IsLetter(r)
+			}
+			inWord = true
+			i += size
+			continue
+		}
+		if inWord {
+			start := 0
+			if n := len(z.ends); n > 0 {
+				start = z.ends[n-1]
+			}
+			// A lone letter before "++" or "#" names a language: C++, C#, F#.
+			if letter && utf8.RuneCount(z.comp[start:]) == 1 {
+				if strings.HasPrefix(s[i:], "++") {
+					z.comp = append(z.comp, "pp"...)
+				} else if r == '#' {
+					z.comp = append(z.comp, "sharp"...)
+				}
+			}
+			z.ends = append(z.ends, len(z.comp))
+			z.allLetters = z.allLetters && letter
+			inWord, letter = false, false
+			if r == '-' && i+1 < len(s) {
+				if next, _ := utf8.DecodeRuneInString(s[i+1:]); isWordRune(next) {
+					i += size
+					continue
+				}
+			}
+		}
+		z.flush(query, emit)
+		if r < 0 {
+			return
+		}
+		i += size
+	}
+}
+
+// flush emits the words of the current compound and empties it.
+func (z *tokenizer) flush(query bool, emit func([]byte)) {
+	join := len(z.ends) > 1 && z.allLetters
+	if !query || !join {
+		start := 0
+		for _, end := range z.ends {
+			z.word(z.comp[start:end], emit)
+			start = end
+		}
+	}
+	if join {
+		z.word(z.comp, emit)
+	}
+	z.comp, z.ends, z.allLetters = z.comp[:0], z.ends[:0], true
+}
+
+// word filters one lowercased word and emits its stem.
+func (z *tokenizer) word(w []byte, emit func([]byte)) {
+	if utf8.RuneCount(w) < 2 || stopWords[string(w)] {
+		return
+	}
+	z.stem = append(z.stem[:0], w...)
+	emit(stem(z.stem))
+}
+
+// stem strips common English inflections from a lowercase ASCII word, in
+// place: plurals (-s, -es, -ies), -ing, -ed, -ied, and a final -e, so that
+// "configure", "configured", "configures" and "configuring" meet at
+// "configur". It is deliberately light: it never touches words with
+// digits or non-ASCII letters, words shorter than four letters, or an
+// -ing/-ed whose remaining stem has no vowel ("string", "shed"). The same
+// steps are in stem() in search.js.
+func stem(w []byte) []byte {
+	if len(w) < 4 {
+		return w
+	}
+	for _, c := range w {
+		if c < 'a' || c > 'z' {
+			return w
+		}
+	}
+	has := func(suffix string) bool {
+		return len(w) >= len(suffix) && string(w[len(w)-len(suffix):]) == suffix
+	}
+	n := len(w)
+	switch {
+	case has("ies") && n > 4:
+		w = append(w[:n-3], 'y')
+	case has("sses"):
+		w = w[:n-2]
+	case n > 4 && (has("xes") || has("ches") || has("shes") || has("zes")):
+		w = w[:n-2]
+	case has("s") && !has("ss") && !has("us"):
+		w = w[:n-1]
+	}
+	n = len(w)
+	switch {
+	case has("ied") && n > 4:
+		return append(w[:n-3], 'y')
+	case has("ing") && n >= 6 && hasVowel(w[:n-3]):
+		return undouble(w[:n-3])
+	case has("ed") && n >= 5 && hasVowel(w[:n-2]):
+		return undouble(w[:n-2])
+	}
+	if len(w) > 3 && has("e") {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func hasVowel(w []byte) bool {
+	for _, c := range w {
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			return true
+		}
+	}
+	return false
+}
+
+// undouble turns "runn" (from "running") into "run", keeping ll, ss, zz
+// and doubled vowels, and never leaving fewer than three letters ("added").
+func undouble(w []byte) []byte {
+	n := len(w)
+	if n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouylsz", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}
+
+// Terms returns the terms the index holds for text, in text order, as the
+// client computes them for a query when query is true. It exists for
+// callers that want to show or test how text is indexed.
+func Terms(text string, query bool) []string {
+	var z tokenizer
+	var out []string
+	z.run(text, query, func(t []byte) { out = append(out, string(t)) })
+	return out
+}
