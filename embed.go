@@ -8,5 +8,5 @@ import "embed"
 
 // Defaults is the embedded copy of the repository's program.yaml and schema/.
 //
-//go:embed program.yaml schema/*.schema.json
+//go:embed program.yaml schema/*.schema.json templates
 var Defaults embed.FS

@@ -111,6 +111,7 @@ reports every problem at its file:line:column with a hint.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(
 		newValidateCmd(env, g, nil),
+		newBuildCmd(env, g, nil),
 		newPointsCmd(env, g, nil),
 		newReportCmd(env, g, nil),
 		newNewCmd(env, g),

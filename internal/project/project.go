@@ -130,7 +130,7 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 		}
 	}
 	repo, diags := load.Load(fsys, load.Options{MaxFileSize: opts.MaxFileSize})
-	p := &Project{Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}}
+	p := &Project{FS: fsys, Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}}
 	p.Diags.Append(diags)
 	for _, d := range diags.Errors() {
 		p.unparsed[d.File] = true

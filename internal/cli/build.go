@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/publish"
+	"github.com/marketplace-program/marketplace/internal/site"
+)
+
+// BuildOptions are the flags of build.
+type BuildOptions struct {
+	Root        string
+	Out         string
+	InternalOut string
+	BaseURL     string
+	EditURL     string
+	KeepGoing   bool
+	Format      string
+	AsOf        time.Time
+}
+
+func newBuildCmd(env *Env, g *globals, runF func(*BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{}
+	var asOf string
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Render the public site and the internal support site",
+		Long: `build checks the content root like validate, then renders two separate sites:
+the public one (marketplace listing, partner pages, public KB, search, feeds) into
+--out, default public/, and the internal one for the support team (everything
+public plus internal articles, support cards and the program dashboard) into
+--internal-out, default internal-site/. Neither may be inside the other.
+
+Each site is written into a temporary directory beside its target and then
+swapped into place, so readers never see a half-written site. With validation
+errors nothing is written and build exits 1; --keep-going writes the sites
+anyway (for previews of a broken tree and legacy imports), still reports every
+error and still exits 1.`,
+		Example: `  $ marketplace build
+  $ marketplace build --base-url https://partners.example.com/ --out /srv/www --internal-out /srv/support`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Root = g.root
+			if err := checkFormat(opts.Format, "text", "json", "github"); err != nil {
+				return err
+			}
+			t, err := parseAsOf(asOf, env)
+			if err != nil {
+				return err
+			}
+			opts.AsOf = t
+			if opts.EditURL == "" {
+				if srv, repo := env.Getenv("GITHUB_SERVER_URL"), env.Getenv("GITHUB_REPOSITORY"); srv != "" && repo != "" {
+					opts.EditURL = srv + "/" + repo + "/edit/main/"
+				}
+			}
+			if err := checkOutputs(opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return buildRun(env, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Out, "out", "public", "public site `directory` (relative paths are under --root)")
+	cmd.Flags().StringVar(&opts.InternalOut, "internal-out", "internal-site", "internal site `directory` (relative paths are under --root)")
+	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the public site is served from (for feeds, sitemap and a path prefix)")
+	cmd.Flags().StringVar(&opts.EditURL, "edit-url", "", "`URL` prefix of \"edit this page\" links (default from $GITHUB_SERVER_URL/$GITHUB_REPOSITORY)")
+	cmd.Flags().BoolVar(&opts.KeepGoing, "keep-going", false, "write the sites even with validation errors (still exits 1)")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "diagnostics `format`: text, json or github")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "standings as of `YYYY-MM-DD` (default today)")
+	return cmd
+}
+
+func outPath(root, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(root, p)
+}
+
+// checkOutputs refuses output directories that would nest (the internal
+// site inside the public one would publish it) or overwrite the content.
+func checkOutputs(o *BuildOptions) error {
+	pub, _ := filepath.Abs(outPath(o.Root, o.Out))
+	in, _ := filepath.Abs(outPath(o.Root, o.InternalOut))
+	root, _ := filepath.Abs(o.Root)
+	within := func(a, b string) bool {
+		rel, err := filepath.Rel(b, a)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	switch {
+	case within(pub, in) || within(in, pub):
+		return usagef("--out %s and --internal-out %s must be separate directories, neither inside the other", o.Out, o.InternalOut)
+	case within(root, pub) || within(root, in):
+		return usagef("an output directory may not contain the content root")
+	}
+	for _, dir := range []string{"partners", "content", "schema", "templates", "cmd", "internal", ".git"} {
+		d := filepath.Join(root, dir)
+		if within(pub, d) || within(in, d) {
+			return usagef("an output directory may not be inside %s/", dir)
+		}
+	}
+	return nil
+}
+
+func buildRun(env *Env, opts *BuildOptions) error {
+	start := time.Now()
+	p, err := openProject(opts.Root, opts.AsOf)
+	if err != nil {
+		return err
+	}
+	if err := printDiags(env, opts.Format, p.Diags, p.Sources()); err != nil {
+		return err
+	}
+	failed := p.Diags.HasErrors()
+	if failed && !opts.KeepGoing {
+		fmt.Fprintln(env.Stderr, "build: nothing written (fix the errors, or use --keep-going for a preview)")
+		return errProblems
+	}
+	var tmpl fs.FS
+	if st, err := os.Stat(filepath.Join(opts.Root, "templates")); err == nil && st.IsDir() {
+		tmpl = os.DirFS(filepath.Join(opts.Root, "templates"))
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl})
+	if err != nil {
+		return usageError{err}
+	}
+	sites, err := buildSites(b, p)
+	if err != nil {
+		return err
+	}
+	for i, dir := range []string{outPath(opts.Root, opts.Out), outPath(opts.Root, opts.InternalOut)} {
+		if err := publish.Write(dir, sites[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "built %s (%d files) and %s (%d files) from %d articles and %d partners in %s\n",
+		opts.Out, len(sites[0]), opts.InternalOut, len(sites[1]), len(p.Articles), len(p.Partners),
+		time.Since(start).Round(time.Millisecond))
+	if failed {
+		return errProblems
+	}
+	return nil
+}
+
+// buildSites renders the public and the internal site.
+func buildSites(b *site.Builder, p *project.Project) ([2]publish.Files, error) {
+	var out [2]publish.Files
+	var errs [2]error
+	out[0], errs[0] = b.Build(p, site.Public)
+	out[1], errs[1] = b.Build(p, site.Internal)
+	return out, errors.Join(errs[0], errs[1])
+}

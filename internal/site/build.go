@@ -1,0 +1,518 @@
+package site
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/marketplace-program/marketplace/internal/markdown"
+	"github.com/marketplace-program/marketplace/internal/project"
+)
+
+// all renders every file of the site.
+func (r *run) all() error {
+	if err := r.renderArticles(); err != nil {
+		return err
+	}
+	steps := []func() error{
+		r.listing, r.partnerPages, r.kb, r.articlePages, r.notFound, r.static,
+		r.assets, r.sitemap, r.feed, r.apiPartners, r.apiArticles, r.robots, r.searchIndex,
+	}
+	if r.info.Internal {
+		steps = append(steps, r.dashboard, r.calendar)
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderArticles renders every article of the view on all cores with the
+// one shared Markdown engine.
+func (r *run) renderArticles() error {
+	arts := r.v.articles
+	out := make([]renderedArticle, len(arts))
+	errs := make([]error, len(arts))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range work {
+				a := arts[i]
+				res, err := r.b.md.Render(a.Body, markdown.RenderOptions{
+					ContentIsHTML: a.ContentIsHTML,
+					Resolve:       func(dest string, image bool) (string, bool) { return r.resolve(a, dest) },
+				})
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", a.Path, err)
+					continue
+				}
+				out[i] = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings, text: plainText(res.HTML)}
+			}
+		})
+	}
+	for i := range arts {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	r.bodies = make(map[string]renderedArticle, len(arts))
+	for i, a := range arts {
+		r.bodies[a.Path] = out[i]
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolve rewrites a link of article a for this site. A link to something
+// the site does not contain (an internal article, on the public site) is
+// dropped rather than published as a dead link that names the page.
+func (r *run) resolve(a *project.Article, dest string) (string, bool) {
+	t := r.p.Resolve(a, dest)
+	switch t.Kind {
+	case project.ToArticle:
+		if !r.v.hasArticle(t.Article) {
+			return "", false
+		}
+		return r.url(t.URL), true
+	case project.ToAsset:
+		return r.url(t.URL), true
+	case project.ToSection:
+		return r.url(t.URL), true
+	}
+	return dest, true
+}
+
+func (r *run) card(pa *project.Partner) PartnerCard {
+	info := pa.Info
+	c := PartnerCard{ID: pa.ID, Name: pa.ID, URL: r.url("/partners/" + pa.ID + "/"), Points: pa.Standing.Points, Status: pa.Standing.Status}
+	if info != nil {
+		c.Name, c.Summary, c.Delivery, c.Pricing = info.Name, info.Summary, info.Delivery, info.Pricing
+		if info.Logo != "" {
+			c.LogoURL = r.url("/partners/" + pa.ID + "/" + info.Logo)
+		}
+		for _, id := range info.Categories {
+			cat := Category{ID: id, Name: id}
+			if rc, ok := r.p.Rules.Category(id); ok {
+				cat.Name = rc.Name
+			}
+			c.Categories = append(c.Categories, cat)
+		}
+	}
+	if t, ok := r.p.Rules.Tier(pa.Standing.Tier); ok {
+		c.Tier = TierBadge{ID: t.ID, Name: t.Name, Preferred: t.Preferred}
+	}
+	return c
+}
+
+func (r *run) listing() error {
+	l := &Listing{}
+	counts := map[string]int{}
+	deliveries := map[string]bool{}
+	for _, pa := range r.v.partners {
+		if !pa.Listed() {
+			continue
+		}
+		c := r.card(pa)
+		if c.Tier.Preferred {
+			l.Preferred = append(l.Preferred, c)
+		} else {
+			l.Others = append(l.Others, c)
+		}
+		for _, cat := range c.Categories {
+			counts[cat.ID]++
+		}
+		if c.Delivery != "" {
+			deliveries[c.Delivery] = true
+		}
+	}
+	// Preferred placement: the higher tier first, then more points.
+	tierRank := map[string]int{}
+	for i, t := range r.p.Rules.Tiers {
+		tierRank[t.ID] = i
+	}
+	slices.SortStableFunc(l.Preferred, func(a, b PartnerCard) int {
+		return cmp.Or(tierRank[b.Tier.ID]-tierRank[a.Tier.ID], b.Points-a.Points, strings.Compare(a.Name, b.Name))
+	})
+	slices.SortStableFunc(l.Others, func(a, b PartnerCard) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	for _, c := range r.p.Rules.Categories {
+		if counts[c.ID] > 0 {
+			l.Categories = append(l.Categories, Category{ID: c.ID, Name: c.Name, Count: counts[c.ID]})
+		}
+	}
+	for i := len(r.p.Rules.Tiers) - 1; i >= 0; i-- {
+		t := r.p.Rules.Tiers[i]
+		l.Tiers = append(l.Tiers, TierBadge{ID: t.ID, Name: t.Name, Preferred: t.Preferred})
+	}
+	for _, d := range []string{"software", "saas"} {
+		if deliveries[d] {
+			l.Deliveries = append(l.Deliveries, d)
+		}
+	}
+	l.Total = len(l.Preferred) + len(l.Others)
+	return r.page(&Page{Kind: "listing", Title: r.info.Name, Path: "/",
+		Description: "Certified partner technologies you can deploy on the cloud, with guides in the knowledge base.",
+		Listing:     l})
+}
+
+func (r *run) articleLink(a *project.Article) ArticleLink {
+	return ArticleLink{Title: a.Title, URL: r.url(a.URL), Summary: a.Summary, Date: a.Date, Sticky: a.Sticky, Internal: a.Internal()}
+}
+
+func (r *run) supportCard(pa *project.Partner) SupportCard {
+	sc := SupportCard{PartnerName: pa.ID, PartnerURL: r.url("/partners/" + pa.ID + "/")}
+	if pa.Info != nil {
+		sc.PartnerName = pa.Info.Name
+		sc.Support = pa.Info.Support
+		if r.info.Internal {
+			e := pa.Info.Escalation
+			sc.Escalation = &e
+		}
+	}
+	if r.info.Internal {
+		sc.SupportTier = "developer"
+		if pa.Ledger != nil && pa.Ledger.SupportTier != "" {
+			sc.SupportTier = pa.Ledger.SupportTier
+		}
+	}
+	return sc
+}
+
+// partnerPages renders a page for every listed partner; the internal site
+// also has pages for partners not listed (candidates, withdrawn), since
+// support may still be asked about them.
+func (r *run) partnerPages() error {
+	for _, pa := range r.v.partners {
+		if !pa.Listed() && !r.info.Internal {
+			continue
+		}
+		if pa.Info == nil {
+			continue
+		}
+		pp := &PartnerPage{Card: r.card(pa), Website: pa.Info.Website, Support: r.supportCard(pa)}
+		if pa.Info.Description != "" {
+			res, err := r.b.md.Render([]byte(pa.Info.Description), markdown.RenderOptions{})
+			if err != nil {
+				return err
+			}
+			pp.Description = template.HTML(res.HTML)
+		}
+		if t, ok := r.p.Rules.Tier(pa.Standing.Tier); ok && pa.Listed() {
+			pp.Benefits = t.Benefits
+		}
+		for _, a := range r.v.partnerArticles[pa.ID] {
+			pp.Articles = append(pp.Articles, r.articleLink(a))
+		}
+		sortArticles(pp.Articles)
+		if pa.Info.Logo != "" && slices.Contains(pa.Dir.Files, pa.Info.Logo) {
+			data, ok := r.v.logo(pa)
+			if ok {
+				r.put("partners/"+pa.ID+"/"+pa.Info.Logo, data)
+			}
+		}
+		err := r.page(&Page{Kind: "partner", Title: pp.Card.Name, Path: "/partners/" + pa.ID + "/",
+			Description: pp.Card.Summary, Partner: pp,
+			Breadcrumb: []Link{{Title: "Marketplace", URL: r.url("/")}}})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kb renders the KB home, every section page (one per folder level) and
+// every partner collection.
+func (r *run) kb() error {
+	sections := map[string]*kbSection{}
+	for _, a := range r.v.articles {
+		if a.PartnerID != "" {
+			u := "/kb/partners/" + a.PartnerID + "/"
+			s := sections[u]
+			if s == nil {
+				s = &kbSection{url: u, name: a.PartnerID}
+				if pa, ok := r.p.Partner(a.PartnerID); ok {
+					s.partner = pa
+					if pa.Info != nil {
+						s.name = pa.Info.Name
+					}
+				}
+				sections[u] = s
+			}
+			s.articles = append(s.articles, a)
+			continue
+		}
+		// Every folder level is a section; its name is the folder's own.
+		segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
+		u := "/kb/"
+		for _, seg := range segs {
+			if seg == "." || seg == "" {
+				continue
+			}
+			u += project.Slug(seg) + "/"
+			s := sections[u]
+			if s == nil {
+				s = &kbSection{url: u, name: seg}
+				sections[u] = s
+			}
+			s.articles = append(s.articles, a)
+		}
+	}
+	urls := make([]string, 0, len(sections))
+	for u := range sections {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	home := &KBHome{}
+	for _, u := range urls {
+		s := sections[u]
+		sp := &SectionPage{Name: s.name}
+		for _, a := range s.articles {
+			sp.Articles = append(sp.Articles, r.articleLink(a))
+		}
+		sortArticles(sp.Articles)
+		crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
+		if s.partner != nil {
+			c := r.card(s.partner)
+			sp.Partner = &c
+		} else {
+			crumbs = append(crumbs, r.parentCrumbs(u, sections)...)
+		}
+		sum := SectionSummary{Name: s.name, URL: r.url(u), Count: len(sp.Articles), Top: sp.Articles[:min(5, len(sp.Articles))]}
+		switch {
+		case s.partner != nil:
+			home.Partners = append(home.Partners, sum)
+		case strings.Count(u, "/") == 3: // top-level /kb/<section>/
+			home.Sections = append(home.Sections, sum)
+		}
+		if err := r.page(&Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
+			Description: fmt.Sprintf("%d knowledge-base articles: %s", len(sp.Articles), s.name)}); err != nil {
+			return err
+		}
+	}
+	slices.SortFunc(home.Partners, func(a, b SectionSummary) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	slices.SortFunc(home.Sections, func(a, b SectionSummary) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	recent := slices.Clone(r.v.articles)
+	slices.SortStableFunc(recent, func(a, b *project.Article) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
+	})
+	for _, a := range recent[:min(8, len(recent))] {
+		home.Recent = append(home.Recent, r.articleLink(a))
+	}
+	if err := r.page(&Page{Kind: "kb", Title: "Knowledge base", Path: "/kb/", KB: home,
+		Description: "Guides for deploying and supporting marketplace technologies."}); err != nil {
+		return err
+	}
+	// /kb/partners/ lists the partner collections.
+	sp := &SectionPage{Name: "Partner guides"}
+	for _, s := range home.Partners {
+		sp.Articles = append(sp.Articles, ArticleLink{Title: s.Name, URL: s.URL, Summary: fmt.Sprintf("%d articles", s.Count)})
+	}
+	return r.page(&Page{Kind: "section", Title: "Partner guides", Path: "/kb/partners/", Section: sp,
+		Breadcrumb: []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}})
+}
+
+type kbSection struct {
+	name     string
+	url      string
+	articles []*project.Article
+	partner  *project.Partner
+}
+
+// parentCrumbs lists the section pages above u (not u itself).
+func (r *run) parentCrumbs(u string, sections map[string]*kbSection) []Link {
+	var out []Link
+	for i := len("/kb/"); i < len(u)-1; i++ {
+		if u[i] == '/' {
+			if s := sections[u[:i+1]]; s != nil {
+				out = append(out, Link{Title: s.name, URL: r.url(s.url)})
+			}
+		}
+	}
+	return out
+}
+
+func (r *run) articlePages() error {
+	for _, a := range r.v.articles {
+		body := r.bodies[a.Path]
+		ap := &ArticlePage{Title: a.Title, Author: a.Author, Summary: a.Summary, Date: a.Date, Body: body.html,
+			SourcePath: a.Path, Internal: a.Internal()}
+		for _, h := range body.headings {
+			if h.Level == 2 || h.Level == 3 {
+				ap.TOC = append(ap.TOC, h)
+			}
+		}
+		if r.b.opts.RepoURL != "" {
+			ap.EditURL = strings.TrimSuffix(r.b.opts.RepoURL, "/") + "/" + escapePath(a.Path)
+		}
+		if h := r.b.opts.History; h != nil {
+			if created, updated, authors, ok := h.File(a.Path); ok {
+				ap.Created, ap.Updated, ap.Authors = &created, &updated, authors
+			}
+		}
+		crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
+		if pa, ok := r.p.Partner(a.PartnerID); ok && a.PartnerID != "" {
+			c := r.card(pa)
+			ap.Partner = &c
+			ap.Section = Link{Title: c.Name, URL: r.url("/kb/partners/" + pa.ID + "/")}
+			if a.Internal() && r.info.Internal {
+				sc := r.supportCard(pa)
+				ap.Support = &sc
+			}
+		} else {
+			segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
+			u := "/kb/"
+			for _, seg := range segs {
+				if seg == "." || seg == "" {
+					continue
+				}
+				u += project.Slug(seg) + "/"
+				crumbs = append(crumbs, Link{Title: seg, URL: r.url(u)})
+			}
+			if len(crumbs) > 1 {
+				ap.Section = crumbs[1]
+			}
+		}
+		if ap.Partner != nil {
+			crumbs = append(crumbs, ap.Section)
+		}
+		desc := a.Summary
+		if desc == "" {
+			desc = summarize(body.text, 160)
+		}
+		if err := r.page(&Page{Kind: "article", Title: a.Title, Path: a.URL, Article: ap, Breadcrumb: crumbs, Description: desc}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = urlPathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+func (r *run) notFound() error {
+	return r.page(&Page{Kind: "notfound", Title: "Page not found", Path: "/404.html", NoIndex: true})
+}
+
+func (r *run) robots() error {
+	body := "User-agent: *\nAllow: /\nSitemap: " + r.info.BaseURL + "sitemap.xml\n"
+	if r.info.Internal {
+		body = "User-agent: *\nDisallow: /\n"
+	}
+	r.put("robots.txt", []byte(body))
+	return nil
+}
+
+func (r *run) apiPartners() error {
+	type partner struct {
+		ID         string   `json:"id"`
+		Name       string   `json:"name"`
+		Tier       *string  `json:"tier"`
+		Points     int      `json:"points"`
+		Categories []string `json:"categories"`
+		Delivery   string   `json:"delivery"`
+		URL        string   `json:"url"`
+		LogoURL    string   `json:"logo_url,omitempty"`
+		Website    string   `json:"website,omitempty"`
+		Status     string   `json:"status,omitempty"`
+	}
+	doc := struct {
+		Partners []partner `json:"partners"`
+	}{Partners: []partner{}}
+	for _, pa := range r.v.partners {
+		if pa.Info == nil || (!pa.Listed() && !r.info.Internal) {
+			continue
+		}
+		c := r.card(pa)
+		p := partner{ID: pa.ID, Name: c.Name, Points: c.Points, Categories: []string{}, Delivery: c.Delivery,
+			URL: r.abs(c.URL), Website: pa.Info.Website}
+		if c.LogoURL != "" {
+			p.LogoURL = r.abs(c.LogoURL)
+		}
+		if c.Tier.ID != "" {
+			t := c.Tier.ID
+			p.Tier = &t
+		}
+		for _, cat := range c.Categories {
+			p.Categories = append(p.Categories, cat.ID)
+		}
+		if r.info.Internal {
+			p.Status = pa.Standing.Status
+		}
+		doc.Partners = append(doc.Partners, p)
+	}
+	return r.json("api/partners.json", doc)
+}
+
+// apiArticles lists every article of this site. Dates come from Git history
+// when known, else null (the history seam fills them).
+func (r *run) apiArticles() error {
+	type article struct {
+		Source  string   `json:"source"`
+		URL     string   `json:"url"`
+		Title   string   `json:"title"`
+		Partner *string  `json:"partner"`
+		Section *string  `json:"section"`
+		Created *string  `json:"created"`
+		Updated *string  `json:"updated"`
+		Authors []string `json:"authors"`
+	}
+	doc := struct {
+		Articles []article `json:"articles"`
+	}{Articles: []article{}}
+	for _, a := range r.v.articles {
+		ar := article{Source: a.Path, URL: r.abs(r.url(a.URL)), Title: a.Title, Authors: []string{}}
+		if a.PartnerID != "" {
+			id := a.PartnerID
+			ar.Partner = &id
+		} else if a.Section != "" {
+			s := a.Section
+			ar.Section = &s
+		}
+		if h := r.b.opts.History; h != nil {
+			if created, updated, authors, ok := h.File(a.Path); ok {
+				c, u := created.Format("2006-01-02"), updated.Format("2006-01-02")
+				ar.Created, ar.Updated, ar.Authors = &c, &u, authors
+			}
+		}
+		doc.Articles = append(doc.Articles, ar)
+	}
+	return r.json("api/articles.json", doc)
+}
+
+func (r *run) json(name string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	r.put(name, append(data, '\n'))
+	return nil
+}
+
+// abs makes a site URL absolute when the base URL is known.
+func (r *run) abs(u string) string {
+	if r.info.BaseURL == "/" {
+		return u
+	}
+	return strings.TrimSuffix(r.info.BaseURL, "/") + strings.TrimPrefix(u, r.info.BasePath)
+}

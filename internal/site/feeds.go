@@ -1,0 +1,191 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/search"
+)
+
+func (r *run) sitemap() error {
+	if r.info.Internal {
+		return nil
+	}
+	var pages []string
+	for name := range r.files {
+		if strings.HasSuffix(name, "index.html") {
+			pages = append(pages, strings.TrimSuffix(name, "index.html"))
+		}
+	}
+	slices.Sort(pages)
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range pages {
+		fmt.Fprintf(&b, "  <url><loc>%s</loc></url>\n", xmlEscape(r.abs(r.url("/"+p))))
+	}
+	b.WriteString("</urlset>\n")
+	r.put("sitemap.xml", b.Bytes())
+	return nil
+}
+
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// feed writes an Atom feed of the most recently dated articles. Entries
+// are dated by Git history when known, else by front matter, and the feed
+// by its newest entry, so two builds of the same input are identical.
+func (r *run) feed() error {
+	type entry struct {
+		a       *project.Article
+		updated time.Time
+	}
+	var es []entry
+	for _, a := range r.v.articles {
+		t := a.Date
+		if h := r.b.opts.History; h != nil {
+			if _, updated, _, ok := h.File(a.Path); ok {
+				t = updated
+			}
+		}
+		es = append(es, entry{a, t})
+	}
+	slices.SortStableFunc(es, func(x, y entry) int { return cmp.Or(y.updated.Compare(x.updated), strings.Compare(x.a.Path, y.a.Path)) })
+	es = es[:min(50, len(es))]
+	var newest time.Time
+	if len(es) > 0 {
+		newest = es[0].updated
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	fmt.Fprintf(&b, "  <title>%s: new and updated articles</title>\n", xmlEscape(r.info.Name))
+	fmt.Fprintf(&b, "  <id>%s</id>\n", xmlEscape(r.abs(r.url("/kb/"))))
+	fmt.Fprintf(&b, "  <link rel=\"self\" href=\"%s\"/>\n", xmlEscape(r.abs(r.url("/feed.xml"))))
+	fmt.Fprintf(&b, "  <link href=\"%s\"/>\n", xmlEscape(r.abs(r.url("/kb/"))))
+	fmt.Fprintf(&b, "  <updated>%s</updated>\n", newest.UTC().Format(time.RFC3339))
+	for _, e := range es {
+		u := r.abs(r.url(e.a.URL))
+		fmt.Fprintf(&b, "  <entry>\n    <title>%s</title>\n    <id>%s</id>\n    <link href=\"%s\"/>\n    <updated>%s</updated>\n",
+			xmlEscape(e.a.Title), xmlEscape(u), xmlEscape(u), e.updated.UTC().Format(time.RFC3339))
+		if e.a.Author != "" {
+			fmt.Fprintf(&b, "    <author><name>%s</name></author>\n", xmlEscape(stripTags(e.a.Author)))
+		}
+		if e.a.Summary != "" {
+			fmt.Fprintf(&b, "    <summary>%s</summary>\n", xmlEscape(e.a.Summary))
+		}
+		b.WriteString("  </entry>\n")
+	}
+	b.WriteString("</feed>\n")
+	r.put("feed.xml", b.Bytes())
+	return nil
+}
+
+// static copies the stylesheet and scripts, and the code-highlighting
+// stylesheet the Markdown engine generates.
+func (r *run) static() error {
+	err := fs.WalkDir(r.b.static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(r.b.static, p)
+		if err != nil {
+			return err
+		}
+		r.put("assets/"+p, data)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.put("assets/code.css", r.b.md.Stylesheet())
+	return nil
+}
+
+// assets copies the files under content/ that this site's articles use.
+func (r *run) assets() error {
+	for _, as := range r.v.assets {
+		data, err := fs.ReadFile(r.p.FS, as.Path)
+		if err != nil {
+			return fmt.Errorf("asset %s: %w", as.Path, err)
+		}
+		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
+		r.put(name, data)
+	}
+	return nil
+}
+
+func (r *run) searchIndex() error {
+	var docs []search.Doc
+	for _, pa := range r.v.partners {
+		if pa.Info == nil || (!pa.Listed() && !r.info.Internal) {
+			continue
+		}
+		c := r.card(pa)
+		var cats []string
+		for _, cat := range c.Categories {
+			cats = append(cats, cat.Name)
+		}
+		docs = append(docs, search.Doc{URL: c.URL, Title: c.Name, Kind: "partner", Section: "Marketplace",
+			Summary: c.Summary, Text: pa.Info.Summary + " " + pa.Info.Description + " " + strings.Join(cats, " "), Boost: 2})
+	}
+	for _, a := range r.v.articles {
+		sec := a.Section
+		if pa, ok := r.p.Partner(a.PartnerID); ok && a.PartnerID != "" {
+			sec = pa.ID
+			if pa.Info != nil {
+				sec = pa.Info.Name
+			}
+		}
+		boost := 1.0
+		if a.Sticky {
+			boost = 1.5
+		}
+		body := r.bodies[a.Path].text
+		docs = append(docs, search.Doc{URL: r.url(a.URL), Title: a.Title, Kind: "article", Section: sec,
+			Summary: cmp.Or(a.Summary, summarize(body, 160)), Text: body, Boost: boost})
+	}
+	for name, data := range search.Build(docs) {
+		r.put(name, data)
+	}
+	return nil
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// plainText turns rendered HTML into text for search and descriptions.
+func plainText(h []byte) string {
+	s := tagRE.ReplaceAllString(string(h), " ")
+	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+}
+
+func stripTags(s string) string {
+	return strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(s, "")))
+}
+
+func summarize(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,89 @@
+package site
+
+import (
+	"io/fs"
+	"path"
+
+	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/model"
+	"github.com/marketplace-program/marketplace/internal/project"
+)
+
+// view is the part of a project one audience may see. For the public site
+// it holds no internal article, and partners come with their escalation
+// contacts and ledgers removed, so no public page can render them.
+type view struct {
+	partners        []*project.Partner
+	articles        []*project.Article // sorted by path
+	partnerArticles map[string][]*project.Article
+	assets          []*load.Asset // assets referenced by the articles of this view
+	included        map[*project.Article]bool
+	fsys            fs.FS
+}
+
+func newView(p *project.Project, aud Audience) *view {
+	v := &view{partnerArticles: map[string][]*project.Article{}, included: map[*project.Article]bool{}, fsys: p.FS}
+	for _, a := range p.Articles {
+		if aud == Public && a.Internal() {
+			continue
+		}
+		if a.PartnerID != "" {
+			pa, ok := p.Partner(a.PartnerID)
+			// Articles of a partner the public listing does not show stay
+			// off the public site too: they would advertise a product that
+			// is not (or no longer) certified.
+			if !ok || (aud == Public && !pa.Listed()) {
+				continue
+			}
+			v.partnerArticles[a.PartnerID] = append(v.partnerArticles[a.PartnerID], a)
+		}
+		v.articles = append(v.articles, a)
+		v.included[a] = true
+	}
+	for _, pa := range p.Partners {
+		if aud == Public {
+			pa = publicPartner(pa)
+		}
+		v.partners = append(v.partners, pa)
+	}
+	// An asset is published where an article of this site refers to it,
+	// so an image used only by internal articles never reaches the public.
+	seen := map[string]bool{}
+	for _, a := range v.articles {
+		for _, ref := range a.Scan.Refs {
+			t := p.Resolve(a, ref.Dest)
+			if t.Kind == project.ToAsset && !seen[t.Asset.Path] {
+				seen[t.Asset.Path] = true
+				v.assets = append(v.assets, t.Asset)
+			}
+		}
+	}
+	return v
+}
+
+// publicPartner copies a partner without what only the support team and
+// the ecosystem team may see: escalation contacts and the ledger (notes,
+// evidence). The standing (status, tier, points) is public.
+func publicPartner(pa *project.Partner) *project.Partner {
+	c := *pa
+	if pa.Info != nil {
+		info := *pa.Info
+		info.Escalation = model.Escalation{}
+		info.Maintainers = nil
+		c.Info = &info
+	}
+	c.Ledger = nil
+	c.Articles = nil
+	return &c
+}
+
+func (v *view) hasArticle(a *project.Article) bool { return v.included[a] }
+
+// logo reads a partner's logo file.
+func (v *view) logo(pa *project.Partner) ([]byte, bool) {
+	if v.fsys == nil {
+		return nil, false
+	}
+	data, err := fs.ReadFile(v.fsys, path.Join("partners", pa.ID, pa.Info.Logo))
+	return data, err == nil
+}

@@ -1,0 +1,200 @@
+package site_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/publish"
+	"github.com/marketplace-program/marketplace/internal/site"
+)
+
+var asOf = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+
+// copyTree copies the example content of the repository into dir.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(t *testing.T, root, rel, body string) {
+	t.Helper()
+	full := filepath.Join(root, rel)
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// exampleRoot is the repository's example content plus an internal-only
+// asset and a public article that tries to link to an internal one.
+func exampleRoot(t *testing.T) string {
+	root := t.TempDir()
+	for _, d := range []string{"partners", "content"} {
+		copyTree(t, filepath.Join("..", "..", d), filepath.Join(root, d))
+	}
+	write(t, root, "content/kestrel-backup/internal/diagrams/director-failover-topology.svg",
+		`<svg xmlns="http://www.w3.org/2000/svg"><text>INTERNAL-ONLY-DIAGRAM</text></svg>`)
+	write(t, root, "content/kestrel-backup/internal/failover-drill.md", "---\ntitle: \"Director failover drill (INTERNAL-TITLE-7f3a)\"\n"+
+		"date: \"2026-01-10\"\nauthor: \"Support Engineering\"\n---\n\n## Drill\n\nINTERNAL-BODY-91c2 rotate the director with the standby.\n\n"+
+		"![topology](diagrams/director-failover-topology.svg)\n")
+	return root
+}
+
+func buildBoth(t *testing.T, root string) (*project.Project, publish.Files, publish.Files) {
+	t.Helper()
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/", RepoURL: "https://github.com/example/marketplace/edit/main/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := b.Build(p, site.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := b.Build(p, site.Internal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, pub, in
+}
+
+// secrets lists text that only the internal site may contain: internal
+// articles' titles and sentences, escalation contacts, ledger notes and
+// evidence, and internal-only assets' names.
+func secrets(p *project.Project, internal publish.Files) []string {
+	var s []string
+	publicText := map[string]bool{}
+	for _, a := range p.Articles {
+		if !a.Internal() {
+			for _, line := range strings.Split(string(a.Body), "\n") {
+				publicText[strings.TrimSpace(line)] = true
+			}
+		}
+	}
+	for _, a := range p.Articles {
+		if !a.Internal() {
+			continue
+		}
+		s = append(s, a.Title)
+		for _, line := range strings.Split(string(a.Body), "\n") {
+			line = strings.TrimSpace(line)
+			// Long prose lines are distinctive; headings, table rows and
+			// code that public articles share are not secrets.
+			if len(line) >= 60 && !publicText[line] && !strings.ContainsAny(line[:1], "#|`<-*>!0123456789") {
+				s = append(s, line[:60])
+			}
+		}
+	}
+	for _, pa := range p.Partners {
+		if pa.Info != nil {
+			e := pa.Info.Escalation
+			for _, v := range []string{e.Name, e.Email, e.Phone} {
+				if v != "" {
+					s = append(s, v)
+				}
+			}
+		}
+		if pa.Ledger != nil {
+			for _, ev := range pa.Ledger.Events {
+				if len(ev.Note) > 12 {
+					s = append(s, ev.Note)
+				}
+			}
+			for _, aw := range pa.Ledger.Awards {
+				if len(aw.Note) > 12 {
+					s = append(s, aw.Note)
+				}
+				if aw.Revoked != nil && aw.Revoked.Reason != "" {
+					s = append(s, aw.Revoked.Reason)
+				}
+			}
+		}
+	}
+	s = append(s, "INTERNAL-ONLY-DIAGRAM", "director-failover-topology", "INTERNAL-TITLE-7f3a", "INTERNAL-BODY-91c2", "failover-drill")
+	return s
+}
+
+func TestPublicSiteLeaksNothingInternal(t *testing.T) {
+	root := exampleRoot(t)
+	p, pub, in := buildBoth(t, root)
+	sec := secrets(p, in)
+	if len(sec) < 30 {
+		t.Fatalf("only %d secrets collected; the test would prove little", len(sec))
+	}
+	// Each secret must really be on the internal site (else the test
+	// checks for text that exists nowhere); escalation phones and emails
+	// are, on support cards.
+	var all bytes.Buffer
+	for _, data := range in {
+		all.Write(data)
+	}
+	for _, name := range sortedKeys(in) {
+		all.WriteString(name)
+	}
+	for _, s := range sec {
+		if !containsAny(all.Bytes(), s) {
+			t.Logf("note: secret not found on the internal site either: %q", s)
+		}
+	}
+	for _, name := range sortedKeys(pub) {
+		data := pub[name]
+		for _, s := range sec {
+			if containsAny(data, s) || strings.Contains(name, s) {
+				t.Errorf("public %s contains internal text %q", name, s)
+			}
+		}
+	}
+	for name := range pub {
+		if strings.Contains(name, "/internal/") || strings.HasPrefix(name, "dashboard") || name == "calendar.ics" {
+			t.Errorf("public site has internal file %s", name)
+		}
+	}
+}
+
+// containsAny looks for s as written, HTML-escaped and JSON-escaped.
+func containsAny(data []byte, s string) bool {
+	j, _ := json.Marshal(s)
+	for _, form := range []string{s, html.EscapeString(s), string(j[1 : len(j)-1])} {
+		if bytes.Contains(data, []byte(form)) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(f publish.Files) []string {
+	var names []string
+	for n := range f {
+		names = append(names, n)
+	}
+	return names
+}

@@ -1,0 +1,239 @@
+// Package site turns a checked project into two sites held in memory: the
+// public one (listing, partner pages, public KB, search, feeds) and the
+// internal one for the support team (everything public plus internal
+// articles, support cards with escalation contacts, the program dashboard
+// and its calendar).
+//
+// # The split cannot leak
+//
+// The public site is not the internal site with pages removed: it is built
+// by the same code from a public-only view of the project, in which
+// internal articles, escalation contacts, ledger notes and internal-only
+// assets do not exist. A public page therefore has nothing internal to
+// render by mistake; the leak test walks every public file to prove it.
+//
+// # Pages
+//
+//	/                         listing of certified partners (preferred placement first)
+//	/partners/<id>/           partner page; logo beside it
+//	/kb/                      KB home: sections and partner collections
+//	/kb/<section>/…/          section pages, one per folder level
+//	/kb/partners/<id>/        a partner's collection
+//	/kb/…/<slug>/             article pages
+//	/files/…                  assets referenced by articles
+//	/assets/…                 stylesheet, scripts
+//	/search/…                 the search index shards and client
+//	/sitemap.xml /feed.xml /api/partners.json /api/articles.json /404.html /robots.txt
+//	/dashboard/ /calendar.ics (internal site only)
+//
+// # Templates
+//
+// Pages are html/template files in templates/, embedded in the binary; a
+// content root's own templates/ overrides them file by file.
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/markdown"
+	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/publish"
+)
+
+// Audience selects which site to build.
+type Audience int
+
+const (
+	Public Audience = iota
+	Internal
+)
+
+func (a Audience) String() string {
+	if a == Internal {
+		return "internal"
+	}
+	return "public"
+}
+
+// History supplies dates and authors from version control. A nil History,
+// or ok false for a path, means unknown; pages then show the front-matter
+// date only.
+type History interface {
+	File(path string) (created, updated time.Time, authors []string, ok bool)
+}
+
+// Options configure a build.
+type Options struct {
+	Name    string // site name; default "Cloud Marketplace"
+	BaseURL string // e.g. "https://marketplace.example.com/docs/"; "" for root-relative URLs
+	RepoURL string // e.g. "https://github.com/org/repo/blob/main/"; "" hides "edit this page"
+	// Templates overrides the embedded templates file by file (a root's
+	// templates/ directory); nil uses the embedded ones only.
+	Templates fs.FS
+	History   History
+	Markdown  *markdown.Engine // nil makes one
+}
+
+// Builder renders sites. It parses templates once and can build many times
+// (serve rebuilds with the same Builder).
+type Builder struct {
+	opts   Options
+	md     *markdown.Engine
+	pages  map[string]*template.Template // by page kind
+	static fs.FS                         // templates/static, merged
+	info   SiteInfo
+}
+
+// NewBuilder parses the templates.
+func NewBuilder(opts Options) (*Builder, error) {
+	if opts.Name == "" {
+		opts.Name = "Cloud Marketplace"
+	}
+	b := &Builder{opts: opts, md: opts.Markdown}
+	if b.md == nil {
+		b.md = markdown.New()
+	}
+	base := "/"
+	basePath := ""
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--base-url %q: want an absolute http(s) URL", opts.BaseURL)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		base = u.String()
+		basePath = strings.TrimSuffix(u.Path, "/")
+	}
+	b.info = SiteInfo{Name: opts.Name, BaseURL: base, BasePath: basePath, RepoURL: opts.RepoURL}
+	tfs, err := templateFS(opts.Templates)
+	if err != nil {
+		return nil, err
+	}
+	if b.pages, err = parsePages(tfs, b.funcs()); err != nil {
+		return nil, err
+	}
+	if b.static, err = fs.Sub(tfs, "static"); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Build renders one site of the project.
+func (b *Builder) Build(p *project.Project, aud Audience) (publish.Files, error) {
+	v := newView(p, aud)
+	info := b.info
+	info.Internal = aud == Internal
+	info.Build = p.AsOf.Format(time.DateOnly)
+	if info.Internal {
+		info.Name += " — Support"
+	}
+	r := &run{b: b, p: p, v: v, info: &info, files: publish.Files{}}
+	if err := r.all(); err != nil {
+		return nil, err
+	}
+	return r.files, nil
+}
+
+// run is the state of one build.
+type run struct {
+	b     *Builder
+	p     *project.Project
+	v     *view
+	info  *SiteInfo
+	mu    sync.Mutex
+	files publish.Files
+	// rendered articles, by path
+	bodies map[string]renderedArticle
+}
+
+type renderedArticle struct {
+	html     template.HTML
+	headings []markdown.Heading
+	text     string
+}
+
+func (r *run) put(name string, data []byte) {
+	r.mu.Lock()
+	r.files[name] = data
+	r.mu.Unlock()
+}
+
+// url makes a site path absolute under the base path.
+func (r *run) url(p string) string { return r.info.BasePath + p }
+
+func (b *Builder) funcs() template.FuncMap {
+	return template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("January 2, 2006")
+		},
+		"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+		"thousands": func(n int) string {
+			s := fmt.Sprint(n)
+			for i := len(s) - 3; i > 0; i -= 3 {
+				s = s[:i] + "," + s[i:]
+			}
+			return s
+		},
+		"join":  strings.Join,
+		"lower": strings.ToLower,
+		"title": func(s string) string {
+			if s == "" {
+				return s
+			}
+			return strings.ToUpper(s[:1]) + s[1:]
+		},
+	}
+}
+
+func (r *run) page(p *Page) error {
+	p.Site = r.info
+	if r.info.Internal {
+		p.NoIndex = true
+	}
+	var buf bytes.Buffer
+	t := r.b.pages[p.Kind]
+	if t == nil {
+		return fmt.Errorf("render %s: no template for page kind %q", p.Path, p.Kind)
+	}
+	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+		return fmt.Errorf("render %s: %w", p.Path, err)
+	}
+	name := strings.TrimPrefix(p.Path, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	r.put(name, buf.Bytes())
+	return nil
+}
+
+func sortArticles(links []ArticleLink) {
+	slices.SortStableFunc(links, func(a, b ArticleLink) int {
+		if a.Sticky != b.Sticky {
+			if a.Sticky {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
+	})
+}
+
+func sectionName(u string) string {
+	base := path.Base(strings.TrimSuffix(u, "/"))
+	return base
+}
