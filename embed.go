@@ -6,7 +6,7 @@ package marketplace
 
 import "embed"
 
-// Defaults is the embedded copy of the repository's program.yaml and schema/.
+// Defaults is the embedded copy of the repository's program.yaml, schema/ and templates/ ("all:" keeps the _partials).
 //
-//go:embed program.yaml schema/*.schema.json templates
+//go:embed program.yaml schema/*.schema.json all:templates
 var Defaults embed.FS
