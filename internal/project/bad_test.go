@@ -1,12 +1,12 @@
 package project
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +17,7 @@ import (
 	"github.com/marketplace-program/marketplace"
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/schema"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 const (
@@ -173,30 +174,11 @@ func openBad(t *testing.T, v *schema.Validator, base, c *txtar.Archive) diag.Lis
 	if err := os.WriteFile(filepath.Join(tmp, "outside.md"), []byte("---\ntitle: Outside\n---\nsecret\n"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	// Sections are keyed by the path they write, so that a.md.bytes in a
-	// case replaces a.md of the base.
-	files := map[string]txtar.File{}
-	for _, f := range base.Files {
-		files[f.Name] = f
-	}
-	if c != nil {
-		for _, f := range c.Files {
-			if f.Name == "want" || f.Name == "hint" {
-				continue
-			}
-			if p, ok := strings.CutSuffix(f.Name, ".delete"); ok {
-				if _, ok := files[p]; !ok {
-					t.Fatalf("%s: no %s in the base to delete", f.Name, p)
-				}
-				delete(files, p)
-				continue
-			}
-			p, _ := splitKind(f.Name)
-			files[p] = f
+	if err := testroot.Write(root, base, c); err != nil {
+		if errors.Is(err, testroot.ErrSymlink) {
+			t.Skip(err)
 		}
-	}
-	for _, f := range files {
-		writeBad(t, root, f.Name, f.Data)
+		t.Fatal(err)
 	}
 	asOf, _ := time.Parse(time.DateOnly, badAsOf)
 	var p *Project
@@ -224,88 +206,6 @@ func describe(l diag.List) string {
 		fmt.Fprintf(&b, "%v (hint: %q)\n", d, d.Hint)
 	}
 	return b.String()
-}
-
-// writeBad writes one section of an archive under root, applying the
-// suffix conventions described at the top of this file.
-func writeBad(t *testing.T, root, name string, data []byte) {
-	t.Helper()
-	p, kind := splitKind(name)
-	full := filepath.Join(root, filepath.FromSlash(p))
-	if err := os.MkdirAll(filepath.Dir(full), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	switch kind {
-	case ".bytes":
-		b, err := unescapeBytes(data)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		data = b
-	case ".size":
-		n, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		data = bigArticle(n)
-	case ".symlink":
-		if err := os.Symlink(strings.TrimSpace(string(data)), full); err != nil {
-			t.Skipf("cannot make a symbolic link here: %v", err)
-		}
-		return
-	}
-	if err := os.WriteFile(full, data, 0o666); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// splitKind splits a section name into the path it writes and the suffix
-// that says how (see the top of this file), "" for a plain file.
-func splitKind(name string) (p, kind string) {
-	for _, k := range []string{".bytes", ".size", ".symlink"} {
-		if q, ok := strings.CutSuffix(name, k); ok {
-			return q, k
-		}
-	}
-	return name, ""
-}
-
-// unescapeBytes replaces \xNN by the byte 0xNN and \\ by a backslash.
-func unescapeBytes(data []byte) ([]byte, error) {
-	var out []byte
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' {
-			out = append(out, data[i])
-			continue
-		}
-		switch {
-		case i+1 < len(data) && data[i+1] == '\\':
-			out = append(out, '\\')
-			i++
-		case i+3 < len(data) && data[i+1] == 'x':
-			b, err := strconv.ParseUint(string(data[i+2:i+4]), 16, 8)
-			if err != nil {
-				return nil, fmt.Errorf("bad escape at byte %d: %v", i, err)
-			}
-			out = append(out, byte(b))
-			i += 3
-		default:
-			return nil, fmt.Errorf("lone backslash at byte %d: write \\\\", i)
-		}
-	}
-	return out, nil
-}
-
-// bigArticle is a well-formed article of exactly n bytes (n ≥ its header),
-// so that its size is the only thing wrong with it.
-func bigArticle(n int) []byte {
-	head := "---\ntitle: \"Big\"\ndate: \"2026-01-10\"\nauthor: \"Ecosystem Team\"\n---\n\n"
-	line := "All work and no play makes a very large article.\n"
-	k := max(0, n-len(head)) / len(line)
-	b := make([]byte, 0, n)
-	b = append(b, head...)
-	b = append(b, strings.Repeat(line, k)...)
-	return append(b, strings.Repeat("x", max(0, n-len(b)))...)
 }
 
 // checkPositions holds every diagnostic to a place that exists: a file that
