@@ -64,7 +64,13 @@ func checkPartnerInfo(p *Project, pa *Partner) diag.List {
 		out.Errorf(at("logo"), "partner.logo-missing", hint, "logo %q is not in partners/%s/", info.Logo, pa.ID)
 	}
 	status := pa.Standing.Status
-	if (status == "candidate" || status == "certified") && !bad("/support") {
+	// The program lists every technology under one or more categories;
+	// a new partner may leave them out until its application is accepted.
+	if (status == "candidate" || status == "certified") && len(info.Categories) == 0 && !bad("/categories") && !pa.unknownKey {
+		out.Errorf(src.At(1, 1), "partner.categories-required", "add categories: [one or more of "+strings.Join(ids, ", ")+"]",
+			"a %s partner needs at least one category", status)
+	}
+	if (status == "candidate" || status == "certified") && !bad("/support") && !pa.unknownKey {
 		s := info.Support
 		var missing []string
 		if s.Email == "" {

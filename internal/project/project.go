@@ -74,7 +74,8 @@ type Partner struct {
 
 	// schemaBad holds the JSON pointers of partner.yaml values that failed
 	// schema validation; the semantic checks leave those alone.
-	schemaBad map[string]bool
+	schemaBad  map[string]bool
+	unknownKey bool
 }
 
 // badPointers collects the pointers of error diagnostics, and every parent
@@ -147,6 +148,7 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	p.indexLinks()
 	p.Diags.Append(checkArticles(p))
 	p.Diags.Append(checkLinks(p))
+	p.Diags.Append(checkCodeOwners(p))
 	p.Diags.Sort()
 	return p, nil
 }
@@ -223,6 +225,9 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 		out.Append(d2)
 		pa.Info = info
 		pa.schemaBad = badPointers(d)
+		// An unknown key may be a misspelt required one ("suport:"): the
+		// "missing" checks then stay quiet rather than pile on.
+		pa.unknownKey = slices.ContainsFunc(d, func(x diag.Diagnostic) bool { return x.Rule == "schema.unknown-key" })
 	}
 	if doc := dir.Ledger; doc != nil && !p.broken(doc) {
 		d := v.Validate(schema.Ledger, doc.Source, doc.Root)
