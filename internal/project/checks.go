@@ -97,7 +97,7 @@ func checkPartnerInfo(p *Project, pa *Partner) diag.List {
 	}
 	if status == "certified" {
 		e := info.Escalation
-		if !bad("/escalation") && (e.Name == "" || (e.Email == "" && e.Phone == "")) {
+		if !bad("/escalation") && !pa.unknownKey && (e.Name == "" || (e.Email == "" && e.Phone == "")) {
 			out.Errorf(at("escalation"), "partner.escalation-required",
 				"add escalation: {name, email, phone}: the support team's route to your support organization (never published)",
 				"a certified partner needs internal escalation contacts (name and email or phone)")
