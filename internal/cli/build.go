@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/marketplace-program/marketplace/internal/history"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
 	"github.com/marketplace-program/marketplace/internal/site"
@@ -26,6 +27,9 @@ type BuildOptions struct {
 	KeepGoing   bool
 	Format      string
 	AsOf        time.Time
+	// Ref renders the sites as of a commit, read from the object store;
+	// "" renders the working tree.
+	Ref string
 }
 
 func newBuildCmd(env *Env, g *globals, runF func(*BuildOptions) error) *cobra.Command {
@@ -44,9 +48,22 @@ Each site is written into a temporary directory beside its target and then
 swapped into place, so readers never see a half-written site. With validation
 errors nothing is written and build exits 1; --keep-going writes the sites
 anyway (for previews of a broken tree and legacy imports), still reports every
-error and still exits 1.`,
+error and still exits 1.
+
+Pages are dated and attributed from Git history: the repository holding --root
+is found by searching upward for .git, and each article's created and updated
+dates and its authors (after .mailmap) are those git log lists for its path.
+The history is cached in the git directory, so later builds read only new
+commits. A shallow clone (CI's default depth 1) cannot know when files were
+created: build then warns once and shows front-matter dates only; outside a
+Git repository it says so once and does the same.
+
+--ref renders the sites as of a commit (a hash, branch, tag or HEAD~1): the
+content root is read from Git's object store, history ends at that commit, and
+the working tree is not touched.`,
 		Example: `  $ marketplace build
-  $ marketplace build --base-url https://partners.example.com/ --out /srv/www --internal-out /srv/support`,
+  $ marketplace build --base-url https://partners.example.com/ --out /srv/www --internal-out /srv/support
+  $ marketplace build --ref v2.3.0 --out /tmp/preview --internal-out /tmp/preview-internal`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = g.root
@@ -79,6 +96,7 @@ error and still exits 1.`,
 	cmd.Flags().BoolVar(&opts.KeepGoing, "keep-going", false, "write the sites even with validation errors (still exits 1)")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "diagnostics `format`: text, json or github")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "standings as of `YYYY-MM-DD` (default today)")
+	cmd.Flags().StringVar(&opts.Ref, "ref", "", "render the content as of Git `revision` (hash, branch, tag, HEAD~1) instead of the working tree")
 	return cmd
 }
 
@@ -116,7 +134,11 @@ func checkOutputs(o *BuildOptions) error {
 
 func buildRun(env *Env, opts *BuildOptions) error {
 	start := time.Now()
-	p, err := openProject(opts.Root, opts.AsOf)
+	fsys, err := contentFS(opts)
+	if err != nil {
+		return err
+	}
+	p, err := project.Open(fsys, project.Options{AsOf: opts.AsOf})
 	if err != nil {
 		return err
 	}
@@ -129,10 +151,21 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		return errProblems
 	}
 	var tmpl fs.FS
-	if st, err := os.Stat(filepath.Join(opts.Root, "templates")); err == nil && st.IsDir() {
-		tmpl = os.DirFS(filepath.Join(opts.Root, "templates"))
+	if st, err := fs.Stat(fsys, "templates"); err == nil && st.IsDir() {
+		if tmpl, err = fs.Sub(fsys, "templates"); err != nil {
+			return err
+		}
 	}
-	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl})
+	// History is read on this goroutine, before rendering starts: go-git
+	// is not safe for concurrent use, the History it returns is.
+	hist, notices, err := history.Open(opts.Root, history.Options{Rev: opts.Ref})
+	if err != nil {
+		return fmt.Errorf("git history: %w", err)
+	}
+	for _, n := range notices {
+		fmt.Fprintln(env.Stderr, n)
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist})
 	if err != nil {
 		return usageError{err}
 	}
@@ -152,6 +185,26 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		return errProblems
 	}
 	return nil
+}
+
+// contentFS is the content root: the directory, or with --ref the tree of
+// that commit.
+func contentFS(opts *BuildOptions) (fs.FS, error) {
+	if opts.Ref == "" {
+		st, err := os.Stat(opts.Root)
+		if err != nil {
+			return nil, fmt.Errorf("content root: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("content root %s is not a directory", opts.Root)
+		}
+		return os.DirFS(opts.Root), nil
+	}
+	fsys, err := history.TreeFS(opts.Root, opts.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("--ref %s: %w", opts.Ref, err)
+	}
+	return fsys, nil
 }
 
 // buildSites renders the public and the internal site.

@@ -115,6 +115,8 @@ reports every problem at its file:line:column with a hint.`,
 		newPointsCmd(env, g, nil),
 		newReportCmd(env, g, nil),
 		newNewCmd(env, g),
+		newCheckPRCmd(env, g, nil),
+		newCodeOwnersCmd(env, g, nil),
 	)
 	return cmd
 }
