@@ -8,9 +8,15 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -30,10 +36,22 @@ var AsOf = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 // statuses cycles so that every kind appears in any root of 10 or more.
 var statuses = []string{"silver", "gold", "platinum", "applicant", "candidate", "silver", "gold", "declined", "withdrawn", "silver"}
 
+// sectionNames are program-wide folders named like the corpus's category
+// folders, one of them nested as "Ecosystem Partners/Marketplace Guides" is.
+var sectionNames = []string{"Servers", "Network", "Backup", "Control Portal", "Support", "Ecosystem Partners/Marketplace Guides",
+	"Database", "Security", "Accounts & Users", "Blueprints", "Load Balancing", "Monitoring", "Object Storage", "Relational DB",
+	"Managed Services", "Best Practices", "Compliance", "Disaster Recovery", "Email", "DNS", "Licensing", "Orchestration",
+	"Service Tasks", "Troubleshooting"}
+
+// articlesPerSection keeps section folders near the corpus's largest ones
+// (about 200 articles) as the root grows, by adding numbered copies of the
+// folders: the way the corpus README suggests scaling it up.
+const articlesPerSection = 150
+
 // Write creates the root in dir, which must exist.
 func Write(dir string, opts Options) error {
 	r := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	w := &writer{dir: dir}
+	w := &writer{dir: dir, pngs: pngs()}
 	var certified []string
 	for i := range opts.Partners {
 		id := fmt.Sprintf("partner-%05d", i)
@@ -43,48 +61,87 @@ func Write(dir string, opts Options) error {
 			certified = append(certified, id)
 		}
 	}
-	// Every certified partner gets a public and an internal article; the
-	// rest are spread over program-wide sections and partners' public
-	// folders, like the corpus's category folders.
-	var paths []string
-	n := 0
-	for _, id := range certified {
-		if n+2 > opts.Articles {
-			break
-		}
-		paths = append(paths, fmt.Sprintf("content/%s/public/getting-started-with-%s.md", id, id))
-		paths = append(paths, fmt.Sprintf("content/%s/internal/support-runbook-%s.md", id, id))
-		n += 2
+	paths := articlePaths(opts.Articles, certified)
+
+	// Sizes are drawn first, so a link can point at a heading that only
+	// longer articles have.
+	sizes := make([]int, len(paths))
+	for i := range sizes {
+		sizes[i] = bodySize(r)
 	}
-	sections := []string{"Servers", "Network", "Backup", "Control Portal", "Support", "Ecosystem Partners/Marketplace Guides", "Database", "Security"}
-	for i := 0; n < opts.Articles; i++ {
-		if i%5 == 4 && len(certified) > 0 {
-			id := certified[i%len(certified)]
-			paths = append(paths, fmt.Sprintf("content/%s/public/guide-%05d.md", id, i))
-		} else {
-			paths = append(paths, fmt.Sprintf("content/%s/article-%05d.md", sections[i%len(sections)], i))
-		}
-		n++
-	}
+	var public []int // link targets: a public article may not link to an internal one
 	for i, p := range paths {
-		var link string
-		if i > 0 && !strings.Contains(paths[i-1], "/internal/") && !strings.Contains(p, "/internal/") {
-			rel, err := filepath.Rel(filepath.Dir(p), paths[i-1])
-			if err == nil {
-				link = strings.ReplaceAll(filepath.ToSlash(rel), " ", "%20")
-			}
+		if !isInternal(p) {
+			public = append(public, i)
 		}
-		w.file(p, article(r, i, link))
+	}
+	t := newText(r)
+	for i, p := range paths {
+		a := &art{t: t, w: w, i: i, path: p, dir: path.Dir(p), base: strings.TrimSuffix(path.Base(p), ".md"),
+			target: sizes[i], paths: paths, sizes: sizes, public: public}
+		w.file(p, []byte(a.write()))
 	}
 	return w.err
 }
 
-type writer struct {
-	dir string
-	err error
+// articlePaths places the articles: every certified partner gets a public
+// and an internal article (certification needs both); the rest are spread
+// over program-wide sections and partners' public folders, like the
+// corpus's category folders.
+func articlePaths(m int, certified []string) []string {
+	var paths []string
+	for _, id := range certified {
+		if len(paths)+2 > m {
+			break
+		}
+		paths = append(paths, fmt.Sprintf("content/%s/public/getting-started-with-%s.md", id, id))
+		paths = append(paths, fmt.Sprintf("content/%s/internal/support-runbook-%s.md", id, id))
+	}
+	nsec := max(8, (m+articlesPerSection-1)/articlesPerSection)
+	for i := 0; len(paths) < m; i++ {
+		if i%5 == 4 && len(certified) > 0 {
+			id := certified[i%len(certified)]
+			paths = append(paths, fmt.Sprintf("content/%s/public/guide-%05d.md", id, i))
+			continue
+		}
+		k := i % nsec
+		sec := sectionNames[k%len(sectionNames)]
+		if c := k / len(sectionNames); c > 0 {
+			sec = fmt.Sprintf("%s %d", sec, c+1)
+		}
+		paths = append(paths, fmt.Sprintf("content/%s/article-%05d.md", sec, i))
+	}
+	return paths
 }
 
-func (w *writer) file(rel, body string) {
+func isInternal(p string) bool { return strings.Contains(p, "/internal/") }
+
+// bodyQuantiles are the article body sizes (bytes after the header) of the
+// real corpus: 744 articles, min, p10, p25, median, p75, p90, p99, max.
+var bodyQuantiles = [][2]float64{{0, 319}, {0.10, 1409}, {0.25, 2429}, {0.50, 4260}, {0.75, 7177},
+	{0.90, 9338}, {0.99, 25080}, {1, 68248}}
+
+// bodySize draws a body size from the corpus's distribution, interpolating
+// its quantiles geometrically.
+func bodySize(r *rand.Rand) int {
+	u := r.Float64()
+	for k := 1; k < len(bodyQuantiles); k++ {
+		lo, hi := bodyQuantiles[k-1], bodyQuantiles[k]
+		if u <= hi[0] {
+			f := (u - lo[0]) / (hi[0] - lo[0])
+			return int(lo[1] * math.Pow(hi[1]/lo[1], f))
+		}
+	}
+	return int(bodyQuantiles[len(bodyQuantiles)-1][1])
+}
+
+type writer struct {
+	dir  string
+	err  error
+	pngs [][]byte
+}
+
+func (w *writer) file(rel string, body []byte) {
 	if w.err != nil {
 		return
 	}
@@ -93,7 +150,31 @@ func (w *writer) file(rel, body string) {
 		w.err = err
 		return
 	}
-	w.err = os.WriteFile(full, []byte(body), 0o644)
+	w.err = os.WriteFile(full, body, 0o644)
+}
+
+// pngs returns a few small, valid PNG screenshots' stand-ins, one per
+// colour, so that image files differ without encoding one per image.
+func pngs() [][]byte {
+	cols := []color.RGBA{{43, 108, 176, 255}, {56, 161, 105, 255}, {221, 107, 32, 255}, {128, 90, 213, 255},
+		{229, 62, 62, 255}, {49, 151, 149, 255}, {214, 158, 46, 255}, {74, 85, 104, 255}}
+	out := make([][]byte, len(cols))
+	for i, c := range cols {
+		img := image.NewRGBA(image.Rect(0, 0, 32, 18))
+		for y := range 18 {
+			for x := range 32 {
+				if y < 3 || (x/4+y/3)%5 == 0 {
+					img.Set(x, y, color.RGBA{240, 240, 240, 255})
+				} else {
+					img.Set(x, y, c)
+				}
+			}
+		}
+		var b bytes.Buffer
+		_ = png.Encode(&b, img) // writing to memory cannot fail
+		out[i] = b.Bytes()
+	}
+	return out
 }
 
 const logo = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#2b6cb0"/></svg>`
@@ -113,9 +194,9 @@ func (w *writer) partner(id, status string, i int) {
 		fmt.Fprintf(&b, "escalation:\n  name: Duty Manager\n  email: escalation@product-%05d.example\n  phone: \"+1-555-0101\"\n", i)
 	}
 	fmt.Fprintf(&b, "maintainers: [maintainer-%05d]\n", i)
-	w.file("partners/"+id+"/partner.yaml", b.String())
-	w.file("partners/"+id+"/logo.svg", logo)
-	w.file("partners/"+id+"/ledger.yaml", ledger(status))
+	w.file("partners/"+id+"/partner.yaml", []byte(b.String()))
+	w.file("partners/"+id+"/logo.svg", []byte(logo))
+	w.file("partners/"+id+"/ledger.yaml", []byte(ledger(status)))
 }
 
 // ledger returns a ledger that reaches the given status and tier by the
@@ -175,69 +256,6 @@ func ledger(status string) string {
 	// 575 + 550 = 1125; 20 sponsored events of 200 reach 5125: Platinum.
 	for i := range 20 {
 		aw("comarketing-event-sponsored", fmt.Sprintf("Event %d", i+1))
-	}
-	return b.String()
-}
-
-var words = strings.Fields(`server network blueprint deploy cloud account firewall storage backup policy group
-load balancer instance template portal customer partner integration credential monitor alert script package
-database cluster volume snapshot region datacenter schedule retention license support engineer workflow`)
-
-func sentence(r *rand.Rand, n int) string {
-	ws := make([]string, n)
-	for i := range ws {
-		ws[i] = words[r.IntN(len(words))]
-	}
-	ws[0] = strings.ToUpper(ws[0][:1]) + ws[0][1:]
-	return strings.Join(ws, " ") + "."
-}
-
-func paragraph(r *rand.Rand) string {
-	var s []string
-	for range 2 + r.IntN(5) {
-		s = append(s, sentence(r, 6+r.IntN(14)))
-	}
-	return strings.Join(s, " ")
-}
-
-// article writes one article. Sizes follow the corpus roughly: most are a
-// few KB, a few are long.
-func article(r *rand.Rand, i int, link string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: \"Article %05d: %s\"\ndate: \"2016-%02d-%02d\"\nauthor: \"Author %d\"\nsummary: %q\n---\n\n",
-		i, strings.TrimSuffix(sentence(r, 4), "."), 1+i%12, 1+i%28, i%97, sentence(r, 10))
-	sections := 2 + r.IntN(4)
-	if r.IntN(20) == 0 {
-		sections += 8
-	}
-	fmt.Fprintf(&b, "### Overview\n\n%s\n\n", paragraph(r))
-	for s := range sections {
-		fmt.Fprintf(&b, "### Step %d: %s\n\n%s\n\n", s+1, strings.TrimSuffix(sentence(r, 3), "."), paragraph(r))
-		switch r.IntN(5) {
-		case 0:
-			b.WriteString("| Setting | Value | Notes |\n| --- | --- | --- |\n")
-			for k := range 3 + r.IntN(4) {
-				fmt.Fprintf(&b, "| option-%d | %d | %s |\n", k, r.IntN(1000), sentence(r, 4))
-			}
-			b.WriteString("\n")
-		case 1:
-			for k := range 3 + r.IntN(4) {
-				fmt.Fprintf(&b, "%d. %s\n", k+1, sentence(r, 8))
-			}
-			b.WriteString("\n")
-		case 2:
-			fmt.Fprintf(&b, "```bash\ncurl -s https://api.example.com/v2/servers/%d | jq '.status'\nsudo systemctl restart agent\n```\n\n", i)
-		case 3:
-			for range 3 {
-				fmt.Fprintf(&b, "* %s\n", sentence(r, 6))
-			}
-			b.WriteString("\n")
-		case 4:
-			fmt.Fprintf(&b, "<p><strong>Note:</strong> %s</p>\n\n", sentence(r, 9))
-		}
-	}
-	if link != "" {
-		fmt.Fprintf(&b, "See also [the previous article](%s) and the [overview](#overview).\n", link)
 	}
 	return b.String()
 }

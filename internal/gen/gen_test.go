@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/marketplace-program/marketplace/internal/gen"
@@ -59,5 +60,63 @@ func TestWriteIsDeterministic(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestArticlesLookLikeTheCorpus checks the shape the benchmarks rely on:
+// body sizes near the corpus's quantiles and every construct present.
+func TestArticlesLookLikeTheCorpus(t *testing.T) {
+	dir := t.TempDir()
+	if err := gen.Write(dir, gen.Options{Partners: 200, Articles: 1000, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	var all bytes.Buffer
+	images := 0
+	err := filepath.WalkDir(filepath.Join(dir, "content"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if filepath.Ext(p) == ".png" {
+			images++
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		parts := bytes.SplitN(b, []byte("---\n"), 3)
+		if len(parts) != 3 {
+			t.Errorf("%s: no front matter", p)
+			return nil
+		}
+		sizes = append(sizes, len(parts[2]))
+		all.Write(parts[2])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(sizes)
+	q := func(f float64) int { return sizes[int(f*float64(len(sizes)-1))] }
+	// The corpus: median 4,260 bytes, p90 9,338, max 68,248.
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{{"median", q(0.5), 4260}, {"p90", q(0.9), 9338}} {
+		if c.got < c.want*8/10 || c.got > c.want*12/10 {
+			t.Errorf("%s body size %d, want about %d", c.name, c.got, c.want)
+		}
+	}
+	if largest := sizes[len(sizes)-1]; largest < 30000 || largest > 68248 {
+		t.Errorf("largest body %d, want between 30,000 and the corpus's 68,248", largest)
+	}
+	if images < 1000 {
+		t.Errorf("%d images for 1,000 articles, want about 3 per article", images)
+	}
+	for _, want := range []string{"### Overview", "| --- |", "```bash", "![", ".md#", "<table>", "<p>", "[^n", "- [x]", "~~"} {
+		if !bytes.Contains(all.Bytes(), []byte(want)) {
+			t.Errorf("no article holds %q", want)
+		}
 	}
 }

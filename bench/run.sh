@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# bench/run.sh: our full build against Hugo over the same generated Markdown.
+#
+# For each size M in SIZES it generates one content root (cmd/gencorpus,
+# M articles, M/5 partners), then runs, alternately and RUNS times each:
+#   ours   marketplace build --root ROOT --out DIR --internal-out DIR2 --as-of 2026-11-28
+#   hugo   hugo --source SITE --destination DIR   (bench/hugo-site around ROOT/content)
+#   floor  bench/floor ROOT: goldmark (internal/markdown) over every body, all cores
+# each under /usr/bin/time -f '%e %U %S %M' (wall, user, sys, peak RSS), and
+# prints a Markdown table per size (medians, ours/Hugo ratios) and one of
+# memory per article across sizes. Outputs are deleted before every run, so
+# each run writes its site from scratch; one untimed warm-up run of each
+# comes first (page cache, Hugo's caches).
+#
+# Usage (from anywhere):
+#   bench/run.sh
+#   SIZES="1000 10000" RUNS=3 bench/run.sh
+#
+# Environment:
+#   SIZES       article counts, default "1000 10000 50000"
+#   RUNS        timed runs of each, default 5
+#   WARMUP      untimed runs of each first, default 1
+#   SEED        generator seed, default 1
+#   WORK        work directory (roots, outputs, logs), default /tmp/mp-bench
+#   REGEN       1 to regenerate roots that already exist for the same size
+#               and seed (default 0: a root is reused)
+#   KEEP_GOING  1 to pass --keep-going to our build
+#
+# Needs go, hugo (Debian's package; installed with apt-get when missing and
+# running as root) and GNU time (package "time"). Results: stdout, and
+# WORK/results.md; every run's raw numbers: WORK/runs.tsv; logs: WORK/logs/.
+set -euo pipefail
+
+SIZES=${SIZES:-"1000 10000 50000"}
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+SEED=${SEED:-1}
+WORK=${WORK:-/tmp/mp-bench}
+REGEN=${REGEN:-0}
+KEEP_GOING=${KEEP_GOING:-0}
+ASOF=2026-11-28
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TIME=/usr/bin/time
+
+log() { printf '%s\n' "$*" >&2; }
+
+need_pkg() { # need_pkg CMD PACKAGE
+	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+			log "installing $2"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null
+		else
+			log "$1 is missing: install the $2 package"; exit 2
+		fi
+	fi
+}
+need_pkg hugo hugo
+need_pkg "$TIME" time
+
+mkdir -p "$WORK/bin" "$WORK/logs"
+log "building binaries ($(go version | cut -d' ' -f3))"
+(cd "$REPO" && go build -o "$WORK/bin/marketplace" ./cmd/marketplace \
+	&& go build -o "$WORK/bin/gencorpus" ./cmd/gencorpus \
+	&& go build -o "$WORK/bin/floor" ./bench/floor)
+HUGO_VERSION=$(hugo version | cut -d' ' -f2)
+
+# median of the numbers on stdin
+median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"} else if(NR%2){print a[(NR+1)/2]} else {printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# timed NAME SIZE RUN CMD...: runs CMD under GNU time, appends
+# "size name run wall cpu rss_kib status render_wall render_cpu" to runs.tsv
+# (runs <= 0 are warm-ups).
+timed() {
+	local name=$1 size=$2 run=$3; shift 3
+	local tf="$WORK/logs/time.$name.$size.$run" lf="$WORK/logs/$name.$size.$run.log" st=0
+	"$TIME" -f '%e %U %S %M' -o "$tf" "$@" >"$lf" 2>&1 || st=$?
+	read -r wall user sys rss < <(tail -n1 "$tf")
+	# The floor times its rendering itself (files already read): columns 8, 9.
+	local rw=- rc=-
+	if [ "$name" = floor ] && [ "$st" = 0 ]; then
+		rw=$(sed -n 's/.*render_wall=\([0-9.]*\).*/\1/p' "$lf")
+		rc=$(sed -n 's/.*render_cpu=\([0-9.]*\).*/\1/p' "$lf")
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$run" "$wall" \
+		"$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')" "$rss" "$st" "$rw" "$rc" >>"$WORK/runs.tsv"
+	if [ "$st" != 0 ]; then
+		log "  $name run $run exited $st; last lines of $lf:"
+		tail -n 5 "$lf" | sed 's/^/    /' >&2
+	fi
+	return 0
+}
+
+: >"$WORK/runs.tsv"
+RESULTS="$WORK/results.md"
+{
+	echo "# bench/run.sh results, $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo
+	echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(go version | cut -d' ' -f3), hugo $HUGO_VERSION; RUNS=$RUNS, WARMUP=$WARMUP, SEED=$SEED."
+} >"$RESULTS"
+
+for M in $SIZES; do
+	P=$((M / 5))
+	ROOT="$WORK/root-$M"
+	STAMP="$WORK/root-$M.stamp"
+	if [ "$REGEN" = 1 ] || [ ! -d "$ROOT" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$P $M $SEED" ]; then
+		rm -rf "$ROOT" "$STAMP"
+		log "generating $M articles, $P partners into $ROOT"
+		start=$(date +%s.%N)
+		"$WORK/bin/gencorpus" -partners "$P" -articles "$M" -seed "$SEED" "$ROOT"
+		echo "$P $M $SEED" >"$STAMP"
+		log "  done in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f s", e-s}')"
+	fi
+	SITE="$WORK/hugo-site-$M"
+	rm -rf "$SITE"
+	cp -r "$REPO/bench/hugo-site" "$SITE"
+	# Hugo refuses a symlinked content folder; mount the root's by its path.
+	sed -i "s|^source = \"content\"|source = \"$ROOT/content\"|" "$SITE/hugo.toml"
+
+	OURS_OUT="$WORK/out-ours-$M" OURS_INT="$WORK/out-ours-internal-$M" HUGO_OUT="$WORK/out-hugo-$M"
+	ours_cmd=("$WORK/bin/marketplace" build --root "$ROOT" --out "$OURS_OUT" --internal-out "$OURS_INT" --as-of "$ASOF")
+	[ "$KEEP_GOING" = 1 ] && ours_cmd+=(--keep-going)
+	hugo_cmd=(hugo --source "$SITE" --destination "$HUGO_OUT" --quiet)
+	floor_cmd=("$WORK/bin/floor" "$ROOT")
+
+	rm -f "$WORK"/logs/*."$M".*
+	load_before=$(loadavg)
+	log "size $M: load average $load_before"
+	for ((run = 1 - WARMUP; run <= RUNS; run++)); do
+		rm -rf "$OURS_OUT" "$OURS_INT"
+		timed ours "$M" "$run" "${ours_cmd[@]}"
+		rm -rf "$HUGO_OUT"
+		timed hugo "$M" "$run" "${hugo_cmd[@]}"
+		timed floor "$M" "$run" "${floor_cmd[@]}"
+		log "  run $run: ours $(awk -v m="$M" -v r="$run" '$1==m&&$2=="ours"&&$3==r{print $4"s"}' "$WORK/runs.tsv"), hugo $(awk -v m="$M" -v r="$run" '$1==m&&$2=="hugo"&&$3==r{print $4"s"}' "$WORK/runs.tsv")"
+	done
+	load_after=$(loadavg)
+
+	# col SIZE NAME FIELD: median of a runs.tsv column over the timed runs
+	col() { awk -v m="$1" -v n="$2" -v f="$3" '$1==m && $2==n && $3>0 && $7==0 {print $f}' "$WORK/runs.tsv" | median; }
+	failed() { awk -v m="$1" -v n="$2" '$1==m && $2==n && $3>0 && $7!=0' "$WORK/runs.tsv" | wc -l; }
+	ow=$(col "$M" ours 4) oc=$(col "$M" ours 5) orss=$(col "$M" ours 6)
+	hw=$(col "$M" hugo 4) hc=$(col "$M" hugo 5) hrss=$(col "$M" hugo 6)
+	fw=$(col "$M" floor 4) fc=$(col "$M" floor 5) frss=$(col "$M" floor 6)
+	frw=$(col "$M" floor 8) frc=$(col "$M" floor 9)
+	files() { [ -d "$1" ] && find "$1" -type f | wc -l || echo 0; }
+	mib() { awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; }
+	kpa() { awk -v k="$1" -v m="$M" 'BEGIN{printf "%.1f", k/m}'; }
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "n/a"}'; }
+	table=$(
+		echo
+		echo "## $M articles, $P partners"
+		echo
+		echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. Medians of $RUNS runs."
+		echo
+		echo "| build | wall s | CPU s (user+sys) | peak RSS MiB | RSS KiB/article | files written |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+		echo "| ours (public + internal site) | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OURS_OUT") + $(files "$OURS_INT") |"
+		echo "| Hugo $HUGO_VERSION | $hw | $hc | $(mib "$hrss") | $(kpa "$hrss") | $(files "$HUGO_OUT") |"
+		echo "| floor: render bodies only | $frw | $frc | $(mib "$frss") | $(kpa "$frss") | 0 |"
+		echo "| floor process (read + render) | $fw | $fc | | | |"
+		echo "| **ours / Hugo** | **$(ratio "$ow" "$hw")** | **$(ratio "$oc" "$hc")** | **$(ratio "$orss" "$hrss")** | | |"
+		echo "| ours / floor | $(ratio "$ow" "$frw") | $(ratio "$oc" "$frc") | $(ratio "$orss" "$frss") | | |"
+		of=$(failed "$M" ours) hf=$(failed "$M" hugo)
+		if [ "$of" != 0 ] || [ "$hf" != 0 ]; then
+			echo
+			echo "Failed runs: ours $of, Hugo $hf (exit status in $WORK/runs.tsv, output in $WORK/logs/)."
+		fi
+	)
+	printf '%s\n' "$table"
+	printf '%s\n' "$table" >>"$RESULTS"
+done
+
+summary=$(
+	echo
+	echo "## Peak RSS per article (KiB), medians"
+	echo
+	echo "| articles | ours | Hugo | floor |"
+	echo "| ---: | ---: | ---: | ---: |"
+	for M in $SIZES; do
+		row="| $M"
+		for n in ours hugo floor; do
+			k=$(awk -v m="$M" -v n="$n" '$1==m && $2==n && $3>0 && $7==0 {print $6}' "$WORK/runs.tsv" | median)
+			row="$row | $(awk -v k="$k" -v m="$M" 'BEGIN{printf "%.1f", k/m}')"
+		done
+		echo "$row |"
+	done
+)
+printf '%s\n' "$summary"
+printf '%s\n' "$summary" >>"$RESULTS"
+log "results: $RESULTS; raw runs: $WORK/runs.tsv"
