@@ -117,6 +117,7 @@ reports every problem at its file:line:column with a hint.`,
 		newNewCmd(env, g),
 		newCheckPRCmd(env, g, nil),
 		newCodeOwnersCmd(env, g, nil),
+		newServeCmd(env, g, nil),
 	)
 	return cmd
 }

@@ -240,37 +240,42 @@ func (w *walker) scanPartners() {
 		return
 	}
 	for _, e := range entries {
-		name := e.Name()
-		dir := "partners/" + name
-		if strings.HasPrefix(name, ".") || !w.dir(dir, e) {
+		w.scanPartner(e)
+	}
+}
+
+// scanPartner reads one entry of partners/ (Update rescans one at a time).
+func (w *walker) scanPartner(e fs.DirEntry) {
+	name := e.Name()
+	dir := "partners/" + name
+	if strings.HasPrefix(name, ".") || !w.dir(dir, e) {
+		return
+	}
+	if !validPartnerID(name) {
+		w.diags.Errorf(diag.Pos{File: dir}, "load.partner-id",
+			"use lower-case letters, digits and hyphens, starting with a letter or digit, e.g. acme-cloud",
+			"partner folder name %q is not a valid partner id", name)
+	}
+	pd := &PartnerDir{ID: name, Dir: dir}
+	w.dirs = append(w.dirs, pd)
+	files, err := fs.ReadDir(w.fsys, dir)
+	if err != nil {
+		w.diags.Errorf(diag.Pos{File: dir}, "load.read", "", "cannot read folder: %v", err)
+		return
+	}
+	for _, f := range files {
+		fn := f.Name()
+		fp := dir + "/" + fn
+		if strings.HasPrefix(fn, ".") || !w.regular(fp, f) {
 			continue
 		}
-		if !validPartnerID(name) {
-			w.diags.Errorf(diag.Pos{File: dir}, "load.partner-id",
-				"use lower-case letters, digits and hyphens, starting with a letter or digit, e.g. acme-cloud",
-				"partner folder name %q is not a valid partner id", name)
-		}
-		pd := &PartnerDir{ID: name, Dir: dir}
-		w.dirs = append(w.dirs, pd)
-		files, err := fs.ReadDir(w.fsys, dir)
-		if err != nil {
-			w.diags.Errorf(diag.Pos{File: dir}, "load.read", "", "cannot read folder: %v", err)
-			continue
-		}
-		for _, f := range files {
-			fn := f.Name()
-			fp := dir + "/" + fn
-			if strings.HasPrefix(fn, ".") || !w.regular(fp, f) {
-				continue
-			}
-			switch fn {
-			case "partner.yaml":
-				w.addFile(fp, f, kindPartner, pd)
-			case "ledger.yaml":
-				w.addFile(fp, f, kindLedger, pd)
-			default:
-				pd.Files = append(pd.Files, fn)
-			}
+		switch fn {
+		case "partner.yaml":
+			w.addFile(fp, f, kindPartner, pd)
+		case "ledger.yaml":
+			w.addFile(fp, f, kindLedger, pd)
+		default:
+			pd.Files = append(pd.Files, fn)
 		}
 	}
 }
@@ -287,43 +292,47 @@ func validPartnerID(s string) bool {
 }
 
 func (w *walker) scanContent() {
-	err := fs.WalkDir(w.fsys, "content", func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			w.diags.Errorf(diag.Pos{File: p}, "load.read", "", "cannot read: %v", err)
-			if e != nil && e.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if p == "content" {
-			return nil
-		}
-		if strings.HasPrefix(e.Name(), ".") {
-			if e.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if e.IsDir() {
-			return nil
-		}
-		if !w.regular(p, e) {
-			return nil
-		}
-		if strings.HasSuffix(p, ".md") {
-			w.addFile(p, e, kindArticle, nil)
-			return nil
-		}
-		a := &Asset{Path: p}
-		if info, err := e.Info(); err == nil {
-			a.Size = info.Size()
-		}
-		w.assts = append(w.assts, a)
-		return nil
-	})
+	err := fs.WalkDir(w.fsys, "content", w.visitContent)
 	if err != nil {
 		w.diags.Errorf(diag.Pos{File: "content"}, "load.read", "", "cannot read: %v", err)
 	}
+}
+
+// visitContent is the fs.WalkDirFunc of content/ (Update walks subtrees
+// of it with the same function).
+func (w *walker) visitContent(p string, e fs.DirEntry, err error) error {
+	if err != nil {
+		w.diags.Errorf(diag.Pos{File: p}, "load.read", "", "cannot read: %v", err)
+		if e != nil && e.IsDir() {
+			return fs.SkipDir
+		}
+		return nil
+	}
+	if p == "content" {
+		return nil
+	}
+	if strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() {
+			return fs.SkipDir
+		}
+		return nil
+	}
+	if e.IsDir() {
+		return nil
+	}
+	if !w.regular(p, e) {
+		return nil
+	}
+	if strings.HasSuffix(p, ".md") {
+		w.addFile(p, e, kindArticle, nil)
+		return nil
+	}
+	a := &Asset{Path: p}
+	if info, err := e.Info(); err == nil {
+		a.Size = info.Size()
+	}
+	w.assts = append(w.assts, a)
+	return nil
 }
 
 // run reads and parses every job on a bounded pool of workers.

@@ -22,6 +22,14 @@ type view struct {
 }
 
 func newView(p *project.Project, aud Audience) *view {
+	v := viewMembers(p, aud)
+	v.findAssets(p)
+	return v
+}
+
+// viewMembers is the view without its assets, which take resolving every
+// link to find (an incremental build may reuse the last list).
+func viewMembers(p *project.Project, aud Audience) *view {
 	v := &view{partnerArticles: map[string][]*project.Article{}, included: map[*project.Article]bool{}, fsys: p.FS}
 	for _, a := range p.Articles {
 		if aud == Public && a.Internal() {
@@ -46,6 +54,11 @@ func newView(p *project.Project, aud Audience) *view {
 		}
 		v.partners = append(v.partners, pa)
 	}
+	return v
+}
+
+// findAssets lists the assets the view's articles use.
+func (v *view) findAssets(p *project.Project) {
 	// An asset is published where an article of this site refers to it,
 	// so an image used only by internal articles never reaches the public.
 	seen := map[string]bool{}
@@ -58,7 +71,6 @@ func newView(p *project.Project, aud Audience) *view {
 			}
 		}
 	}
-	return v
 }
 
 // publicPartner copies a partner without what only the support team and

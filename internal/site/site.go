@@ -132,18 +132,21 @@ func NewBuilder(opts Options) (*Builder, error) {
 
 // Build renders one site of the project.
 func (b *Builder) Build(p *project.Project, aud Audience) (publish.Files, error) {
-	v := newView(p, aud)
+	r := b.newRun(p, aud, newView(p, aud))
+	if err := r.all(); err != nil {
+		return nil, err
+	}
+	return r.files, nil
+}
+
+func (b *Builder) newRun(p *project.Project, aud Audience, v *view) *run {
 	info := b.info
 	info.Internal = aud == Internal
 	info.Build = p.AsOf.Format(time.DateOnly)
 	if info.Internal {
 		info.Name += " — Support"
 	}
-	r := &run{b: b, p: p, v: v, info: &info, files: publish.Files{}}
-	if err := r.all(); err != nil {
-		return nil, err
-	}
-	return r.files, nil
+	return &run{b: b, p: p, v: v, info: &info, files: publish.Files{}}
 }
 
 // run is the state of one build.
@@ -156,6 +159,9 @@ type run struct {
 	files publish.Files
 	// rendered articles, by path
 	bodies map[string]renderedArticle
+	// want, when set, picks the pages to execute; the others are left
+	// out (an incremental build keeps their earlier bytes).
+	want func(name string) bool
 }
 
 type renderedArticle struct {
@@ -201,6 +207,13 @@ func (b *Builder) funcs() template.FuncMap {
 }
 
 func (r *run) page(p *Page) error {
+	name := strings.TrimPrefix(p.Path, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if r.want != nil && !r.want(name) {
+		return nil
+	}
 	p.Site = r.info
 	if r.info.Internal {
 		p.NoIndex = true
@@ -212,10 +225,6 @@ func (r *run) page(p *Page) error {
 	}
 	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
 		return fmt.Errorf("render %s: %w", p.Path, err)
-	}
-	name := strings.TrimPrefix(p.Path, "/")
-	if name == "" || strings.HasSuffix(name, "/") {
-		name += "index.html"
 	}
 	r.put(name, buf.Bytes())
 	return nil

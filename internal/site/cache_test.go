@@ -1,0 +1,281 @@
+package site
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/gen"
+	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/publish"
+)
+
+// TestIncrementalIdentical edits a copy of the example root step by step
+// and holds each incremental build of both sites to a cold build of the
+// same tree, byte for byte.
+func TestIncrementalIdentical(t *testing.T) {
+	root := t.TempDir()
+	for _, dir := range []string{"partners", "content"} {
+		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prog, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("program.yaml", string(prog))
+	read := func(name string) string {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	replace := func(name, old, new string) {
+		t.Helper()
+		s := read(name)
+		if !strings.Contains(s, old) {
+			t.Fatalf("%s does not contain %q", name, old)
+		}
+		write(name, strings.Replace(s, old, new, 1))
+	}
+	const art = "content/kestrel-backup/public/getting-started-with-kestrel-vault.md"
+	const internalArt = "content/kestrel-backup/internal/kestrel-vault-support-runbook.md"
+	const partner = "partners/kestrel-backup/partner.yaml"
+	orig := read(art)
+	asOf := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		name    string
+		edit    func()
+		changed []string
+		want    []string // files that must be among the changed ones
+	}{
+		{"body text", func() { write(art, orig+"\nOne more paragraph.\n") }, []string{art},
+			[]string{"kb/partners/kestrel-backup/getting-started-with-kestrel-vault/index.html"}},
+		{"title", func() { replace(art, "title:", "title: Renamed —") }, []string{art},
+			[]string{"kb/partners/kestrel-backup/index.html", "partners/kestrel-backup/index.html", "feed.xml"}},
+		{"a link to the runbook", func() {
+			write(internalArt, read(internalArt)+"\nSee [setup](../public/getting-started-with-kestrel-vault.md).\n")
+		},
+			[]string{internalArt}, nil},
+		{"partner summary", func() { replace(partner, "summary:", "summary: New summary.") }, []string{partner},
+			[]string{"index.html", "partners/kestrel-backup/index.html"}},
+		{"new article in a new folder", func() {
+			write("content/Program/new/deep/x.md", "---\ntitle: \"X\"\ndate: \"2026-01-02\"\nauthor: \"A\"\n---\n\nSee [the runbook](../../../kestrel-backup/public/getting-started-with-kestrel-vault.md).\n")
+		}, []string{"content/Program/new"}, []string{"kb/program/new/deep/x/index.html", "sitemap.xml"}},
+		{"an image", func() {
+			write("content/Program/new/deep/img.png", "png")
+			write("content/Program/new/deep/x.md", read("content/Program/new/deep/x.md")+"\n![i](img.png)\n")
+		}, []string{"content/Program/new/deep/img.png", "content/Program/new/deep/x.md"}, []string{"files/Program/new/deep/img.png"}},
+		{"image rewritten", func() { write("content/Program/new/deep/img.png", "png2") }, []string{"content/Program/new/deep/img.png"},
+			[]string{"files/Program/new/deep/img.png"}},
+		{"folder removed", func() { os.RemoveAll(filepath.Join(root, "content/Program/new")) }, []string{"content/Program/new"},
+			[]string{"kb/program/new/deep/x/index.html"}},
+		{"rules", func() { write("program.yaml", string(prog)+"\n# comment\n") }, []string{"program.yaml"}, nil},
+		{"back to the start", func() { write(art, orig) }, []string{art}, nil},
+	}
+
+	b, err := NewBuilder(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := project.NewIncremental(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := []*Incremental{b.Incremental(Public), b.Incremental(Internal)}
+	sites[1].DeferSearch = true
+	check := func(t *testing.T, p *project.Project, want []string) {
+		t.Helper()
+		cold, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, aud := range []Audience{Public, Internal} {
+			ch, err := sites[i].Build(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ch.Files
+			if ch.Search != nil {
+				if got, err = ch.Search(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantFiles, err := b.Build(cold, aud)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareFiles(t, aud.String(), got, wantFiles)
+			for _, name := range want {
+				if _, ok := wantFiles[name]; ok || aud == Public {
+					if !slices.Contains(ch.Changed, name) && (aud == Public || !strings.HasPrefix(name, "sitemap")) {
+						t.Errorf("%s: %s is not among the changed files %v", aud, name, ch.Changed)
+					}
+				}
+			}
+			t.Logf("%s: %d rendered, %d pages, %d changed, full %v", aud, ch.Rendered, ch.Pages, len(ch.Changed), ch.Full)
+		}
+	}
+	p, err := in.Update(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, p, nil)
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			s.edit()
+			p, err := in.Update(s.changed, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, p, s.want)
+		})
+	}
+}
+
+func compareFiles(t *testing.T, what string, got, want publish.Files) {
+	t.Helper()
+	for name, w := range want {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s missing", what, name)
+		case !bytes.Equal(g, w):
+			t.Errorf("%s: %s differs from a cold build", what, name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %s should not be there", what, name)
+		}
+	}
+}
+
+// TestIncrementalGenerated does the same on a generated root, whose
+// sections hold many articles, some with raw HTML and links between them.
+func TestIncrementalGenerated(t *testing.T) {
+	root := t.TempDir()
+	if err := gen.Write(root, gen.Options{Partners: 20, Articles: 200, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewBuilder(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := project.NewIncremental(os.DirFS(root), project.Options{AsOf: gen.AsOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := []*Incremental{b.Incremental(Public), b.Incremental(Internal)}
+	sites[0].DeferSearch = true
+	build := func(t *testing.T, changed []string) {
+		t.Helper()
+		p, err := in.Update(changed, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cold, err := project.Open(os.DirFS(root), project.Options{AsOf: gen.AsOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, aud := range []Audience{Public, Internal} {
+			ch, err := sites[i].Build(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ch.Files
+			if ch.Search != nil {
+				if got, err = ch.Search(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := b.Build(cold, aud)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareFiles(t, aud.String(), got, want)
+		}
+	}
+	build(t, nil)
+	rel := func(p string) string {
+		r, _ := filepath.Rel(root, p)
+		return filepath.ToSlash(r)
+	}
+	list := func(glob string) []string {
+		m, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(glob)))
+		slices.Sort(m)
+		if len(m) == 0 {
+			t.Fatalf("nothing matches %s", glob)
+		}
+		return m
+	}
+	section := list("content/Servers/*.md")
+	partnerArts := list("content/partner-0000[0-9]/public/*.md")
+	ledgers := list("partners/partner-0000[0-9]/ledger.yaml")
+	appendTo := func(p, s string) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(data, s...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replaceIn := func(p, old, new string) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("%s lacks %q", p, old)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name string
+		edit func() []string
+	}{
+		{"section article body", func() []string { appendTo(section[3], "\nMore words.\n"); return []string{rel(section[3])} }},
+		{"two at once", func() []string {
+			appendTo(section[4], "\n<b>raw</b>\n")
+			appendTo(partnerArts[0], "\nSee [this](#nowhere).\n")
+			return []string{rel(section[4]), rel(partnerArts[0])}
+		}},
+		{"title", func() []string { replaceIn(section[5], "title: ", "title: Zz "); return []string{rel(section[5])} }},
+		{"sticky", func() []string { replaceIn(section[6], "title: ", "sticky: true\ntitle: "); return []string{rel(section[6])} }},
+		{"ledger", func() []string { appendTo(ledgers[1], "\n# reviewed\n"); return []string{rel(ledgers[1])} }},
+		{"article removed", func() []string { os.Remove(section[7]); return []string{rel(section[7])} }},
+		{"article added", func() []string {
+			p := filepath.Join(root, "content", "Servers", "Sub", "new.md")
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			os.WriteFile(p, []byte("---\ntitle: \"New\"\ndate: \"2026-02-03\"\nauthor: \"B\"\n---\n\nLinks to [a](../"+filepath.Base(section[8])+").\n"), 0o644)
+			return []string{"content/Servers/Sub"}
+		}},
+		{"partner folder removed", func() []string {
+			os.RemoveAll(filepath.Dir(partnerArts[0]))
+			return []string{rel(filepath.Dir(partnerArts[0]))}
+		}},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) { build(t, s.edit()) })
+	}
+}
