@@ -261,7 +261,10 @@ func TestIncrementalGenerated(t *testing.T) {
 			return []string{rel(section[4]), rel(partnerArts[0])}
 		}},
 		{"title", func() []string { replaceIn(section[5], "title: ", "title: Zz "); return []string{rel(section[5])} }},
-		{"sticky", func() []string { replaceIn(section[6], "title: ", "sticky: true\ntitle: "); return []string{rel(section[6])} }},
+		{"sticky", func() []string {
+			replaceIn(section[6], "title: ", "sticky: true\ntitle: ")
+			return []string{rel(section[6])}
+		}},
 		{"ledger", func() []string { appendTo(ledgers[1], "\n# reviewed\n"); return []string{rel(ledgers[1])} }},
 		{"article removed", func() []string { os.Remove(section[7]); return []string{rel(section[7])} }},
 		{"article added", func() []string {
