@@ -34,7 +34,7 @@ type BuildOptions struct {
 
 func newBuildCmd(env *Env, g *globals, runF func(*BuildOptions) error) *cobra.Command {
 	opts := &BuildOptions{}
-	var asOf string
+	var out outputFlags
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Render the public site and the internal support site",
@@ -67,14 +67,10 @@ the working tree is not touched.`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = g.root
-			if err := checkFormat(opts.Format, "text", "json", "github"); err != nil {
+			var err error
+			if opts.Format, opts.AsOf, err = out.resolve(env); err != nil {
 				return err
 			}
-			t, err := parseAsOf(asOf, env)
-			if err != nil {
-				return err
-			}
-			opts.AsOf = t
 			if opts.EditURL == "" {
 				if srv, repo := env.Getenv("GITHUB_SERVER_URL"), env.Getenv("GITHUB_REPOSITORY"); srv != "" && repo != "" {
 					opts.EditURL = srv + "/" + repo + "/edit/main/"
@@ -94,8 +90,7 @@ the working tree is not touched.`,
 	cmd.Flags().StringVar(&opts.BaseURL, "base-url", "", "absolute `URL` the public site is served from (for feeds, sitemap and a path prefix)")
 	cmd.Flags().StringVar(&opts.EditURL, "edit-url", "", "`URL` prefix of \"edit this page\" links (default from $GITHUB_SERVER_URL/$GITHUB_REPOSITORY)")
 	cmd.Flags().BoolVar(&opts.KeepGoing, "keep-going", false, "write the sites even with validation errors (still exits 1)")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "diagnostics `format`: text, json or github")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "standings as of `YYYY-MM-DD` (default today)")
+	out.add(cmd, "compute standings", "text", "json", "github")
 	cmd.Flags().StringVar(&opts.Ref, "ref", "", "render the content as of Git `revision` (hash, branch, tag, HEAD~1) instead of the working tree")
 	return cmd
 }

@@ -21,7 +21,7 @@ type CheckPROptions struct {
 
 func newCheckPRCmd(env *Env, g *globals, runF func(*CheckPROptions) error) *cobra.Command {
 	opts := &CheckPROptions{}
-	var asOf string
+	var out outputFlags
 	cmd := &cobra.Command{
 		Use:   "check-pr --base REV",
 		Short: "Judge a pull request: changed files, ownership, impact, and only its own problems",
@@ -52,17 +52,13 @@ violations or errors in the change, 2 when the check could not run.`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = g.root
-			if err := checkFormat(opts.Format, "text", "json", "markdown", "github"); err != nil {
-				return err
-			}
 			if opts.Base == "" {
 				return usagef("check-pr needs --base, the branch the pull request goes into (e.g. origin/main)")
 			}
-			t, err := parseAsOf(asOf, env)
-			if err != nil {
+			var err error
+			if opts.Format, opts.AsOf, err = out.resolve(env); err != nil {
 				return err
 			}
-			opts.AsOf = t
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,9 +68,8 @@ violations or errors in the change, 2 when the check could not run.`,
 	cmd.Flags().StringVar(&opts.Base, "base", "", "`REV` the pull request goes into (branch, tag or commit)")
 	cmd.Flags().StringVar(&opts.Head, "head", "HEAD", "`REV` of the pull request")
 	cmd.Flags().StringVar(&opts.Author, "author", "", "pull request author's GitHub `HANDLE`; checks who may change what")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, markdown or github")
 	cmd.Flags().StringVar(&opts.PreviewURL, "preview-url", "", "`URL` of the built preview site, for article links (default site-relative)")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "judge the ledgers as of `YYYY-MM-DD` (default today)")
+	out.add(cmd, "judge the ledgers", "text", "json", "markdown", "github")
 	return cmd
 }
 

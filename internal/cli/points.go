@@ -25,7 +25,7 @@ type PointsOptions struct {
 
 func newPointsCmd(env *Env, g *globals, runF func(*PointsOptions) error) *cobra.Command {
 	opts := &PointsOptions{}
-	var asOf string
+	var out outputFlags
 	cmd := &cobra.Command{
 		Use:   "points [ID...]",
 		Short: "Replay the ledgers: each partner's status, points, tier and credit",
@@ -40,22 +40,17 @@ A ledger that breaks a rule makes points exit 1 with the error validate gives.`,
   $ marketplace points --format json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root, opts.IDs = g.root, args
-			if err := checkFormat(opts.Format, "text", "json"); err != nil {
+			var err error
+			if opts.Format, opts.AsOf, err = out.resolve(env); err != nil {
 				return err
 			}
-			t, err := parseAsOf(asOf, env)
-			if err != nil {
-				return err
-			}
-			opts.AsOf = t
 			if runF != nil {
 				return runF(opts)
 			}
 			return pointsRun(env, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "compute standings as of `YYYY-MM-DD` (default today)")
+	out.add(cmd, "compute standings", "text", "json")
 	return cmd
 }
 

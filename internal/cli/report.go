@@ -20,7 +20,7 @@ type ReportOptions struct {
 
 func newReportCmd(env *Env, g *globals, runF func(*ReportOptions) error) *cobra.Command {
 	opts := &ReportOptions{}
-	var asOf string
+	var out outputFlags
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The ecosystem team's to-do list: pipeline, deadlines, renewals, standing, docs",
@@ -33,22 +33,17 @@ standing, and certified partners missing a public or internal KB article.`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = g.root
-			if err := checkFormat(opts.Format, "text", "json"); err != nil {
+			var err error
+			if opts.Format, opts.AsOf, err = out.resolve(env); err != nil {
 				return err
 			}
-			t, err := parseAsOf(asOf, env)
-			if err != nil {
-				return err
-			}
-			opts.AsOf = t
 			if runF != nil {
 				return runF(opts)
 			}
 			return reportRun(env, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "report as of `YYYY-MM-DD` (default today)")
+	out.add(cmd, "report", "text", "json")
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +25,7 @@ type ValidateOptions struct {
 
 func newValidateCmd(env *Env, g *globals, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{}
-	var asOf string
+	var out outputFlags
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check every partner, ledger and article; print each problem at file:line:col",
@@ -39,23 +40,18 @@ with --strict), 2 when the command itself was used wrongly.`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = g.root
-			if err := checkFormat(opts.Format, "text", "json", "github"); err != nil {
+			var err error
+			if opts.Format, opts.AsOf, err = out.resolve(env); err != nil {
 				return err
 			}
-			t, err := parseAsOf(asOf, env)
-			if err != nil {
-				return err
-			}
-			opts.AsOf = t
 			if runF != nil {
 				return runF(opts)
 			}
 			return validateRun(env, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or github")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "treat warnings as errors (exit 1)")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "judge the ledgers as of `YYYY-MM-DD` (default today)")
+	out.add(cmd, "judge the ledgers", "text", "json", "github")
 	return cmd
 }
 
@@ -114,6 +110,30 @@ func openProject(root string, asOf time.Time) (*project.Project, error) {
 		return nil, fmt.Errorf("content root %s is not a directory", root)
 	}
 	return project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+}
+
+// outputFlags are the --format and --as-of flags most commands share.
+type outputFlags struct {
+	formats []string
+	format  string
+	asOf    string
+}
+
+// add registers both flags; the first format is the default.
+func (o *outputFlags) add(cmd *cobra.Command, asOfUsage string, formats ...string) {
+	o.formats = formats
+	list := strings.Join(formats[:len(formats)-1], ", ") + " or " + formats[len(formats)-1]
+	cmd.Flags().StringVar(&o.format, "format", formats[0], "output `format`: "+list)
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", asOfUsage+" as of `YYYY-MM-DD` (default today)")
+}
+
+// resolve checks the format and reads the date.
+func (o *outputFlags) resolve(env *Env) (string, time.Time, error) {
+	if err := checkFormat(o.format, o.formats...); err != nil {
+		return "", time.Time{}, err
+	}
+	t, err := parseAsOf(o.asOf, env)
+	return o.format, t, err
 }
 
 func checkFormat(format string, allowed ...string) error {
