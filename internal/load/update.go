@@ -115,7 +115,7 @@ func (u units) covers(name string) bool {
 		return u.partners[id]
 	}
 	for _, p := range u.content {
-		if name == p || strings.HasPrefix(name, p+"/") {
+		if strings.HasPrefix(name, p) && (len(name) == len(p) || name[len(p)] == '/') {
 			return true
 		}
 	}
@@ -157,17 +157,34 @@ func unitsOf(changed []string) (units, bool) {
 	return u, true
 }
 
-// merge keeps the elements of prev that are not dropped, adds fresh and
-// sorts the result.
+// merge keeps the elements of prev that are not dropped and merges in
+// fresh; both are sorted by cmp, and so is the result. With nothing to
+// drop or add, prev itself is returned.
 func merge[T any](prev, fresh []T, drop func(T) bool, cmp func(a, b T) int) []T {
-	var out []T // nil when empty, as Load leaves it
-	for _, x := range prev {
-		if !drop(x) {
-			out = append(out, x)
+	first := slices.IndexFunc(prev, drop)
+	if first < 0 && len(fresh) == 0 {
+		return prev
+	}
+	kept := prev
+	if first >= 0 {
+		kept = slices.Clone(prev[:first])
+		for _, x := range prev[first:] {
+			if !drop(x) {
+				kept = append(kept, x)
+			}
 		}
 	}
-	out = append(out, fresh...)
-	slices.SortFunc(out, cmp)
+	var out []T // nil when empty, as Load leaves it
+	if len(kept)+len(fresh) > 0 {
+		out = make([]T, 0, len(kept)+len(fresh))
+	}
+	for len(kept) > 0 || len(fresh) > 0 {
+		if len(fresh) == 0 || (len(kept) > 0 && cmp(kept[0], fresh[0]) <= 0) {
+			out, kept = append(out, kept[0]), kept[1:]
+		} else {
+			out, fresh = append(out, fresh[0]), fresh[1:]
+		}
+	}
 	return out
 }
 

@@ -346,6 +346,10 @@ func (in *Incremental) recheck(prev, p *Project, st *incState) {
 	// the unreferenced-asset warnings (assets used did not) carry over.
 	sub := *p
 	sub.Articles = changed
+	// Without assets: which are unreferenced is not the subset's to say.
+	repo := *p.Repo
+	repo.Assets = nil
+	sub.Repo = &repo
 	cross := checkArticles(&sub)
 	cross.Append(checkLinks(&sub))
 	st.articleCross = maps.Clone(in.st.articleCross)

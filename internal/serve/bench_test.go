@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -88,16 +87,9 @@ func BenchmarkSaveToReload(b *testing.B) {
 			b.StopTimer()
 			for i := range b.N {
 				// A person pauses between saves: let the search index of
-				// the last build finish (it runs in the background) and
-				// its garbage be collected and swept, as happens
-				// meanwhile. The timer is stopped.
+				// the last build finish (it runs in the background and
+				// would compete for the CPU). The timer is stopped.
 				waitSearch(s)
-				if os.Getenv("BENCH_GC") != "" {
-					runtime.GC()
-				}
-				if os.Getenv("BENCH_SLEEP") != "" {
-					time.Sleep(300 * time.Millisecond)
-				}
 				b.StartTimer()
 				start := time.Now()
 				if err := os.WriteFile(e.file, e.edit(i), 0o644); err != nil {

@@ -98,7 +98,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, site int, p string
 	if !ok {
 		status = http.StatusNotFound
 		name = "404.html"
-		if data, ok = snap.sites[site]["404.html"]; !ok {
+		if data, ok = snap.sites[site].Get("404.html"); !ok {
 			http.NotFound(w, r)
 			return
 		}

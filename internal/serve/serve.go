@@ -62,7 +62,6 @@ import (
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
-	"github.com/marketplace-program/marketplace/internal/publish"
 	"github.com/marketplace-program/marketplace/internal/site"
 	"github.com/marketplace-program/marketplace/internal/watch"
 )
@@ -113,7 +112,7 @@ type Server struct {
 // snapshot is what the handler serves; it is never changed once stored.
 type snapshot struct {
 	seq   int
-	sites [2]publish.Files // last good build; nil before the first
+	sites [2]*site.Tree // last good build; nil before the first
 	// status is the latest build's outcome, good or not.
 	status Status
 	diags  diag.List
@@ -123,7 +122,7 @@ type snapshot struct {
 
 type pendingSearch struct {
 	done  chan struct{}
-	sites [2]publish.Files // complete, after done
+	sites [2]*site.Tree // complete, after done
 	err   error
 }
 
@@ -438,10 +437,10 @@ func (s *Server) Run(ctx context.Context, batches <-chan watch.Batch) {
 
 // lookup finds a file for a URL path, waiting for the search index when
 // it is being built. site is 0 (public) or 1.
-func (s *Server) lookup(ctx context.Context, site int, name string) ([]byte, *snapshot, bool) {
+func (s *Server) lookup(ctx context.Context, which int, name string) ([]byte, *snapshot, bool) {
 	for {
 		snap := s.snap.Load()
-		files := snap.sites[site]
+		files := snap.sites[which]
 		if strings.HasPrefix(name, "search/") && snap.search != nil {
 			select {
 			case <-snap.search.done:
@@ -452,10 +451,10 @@ func (s *Server) lookup(ctx context.Context, site int, name string) ([]byte, *sn
 				continue // a newer build has its own index coming
 			}
 			if snap.search.err == nil {
-				files = snap.search.sites[site]
+				files = snap.search.sites[which]
 			}
 		}
-		data, ok := files[name]
+		data, ok := files.Get(name)
 		return data, snap, ok
 	}
 }

@@ -63,7 +63,7 @@ type Incremental struct {
 type built struct {
 	p        *project.Project
 	v        *view
-	files    publish.Files
+	files    *Tree
 	bodies   map[string]*cachedBody
 	partners map[string]*project.Partner // project partners by id
 	kbPages  map[string]bool
@@ -89,7 +89,7 @@ type resolvedLink struct {
 type Change struct {
 	// Files is the whole site. While Search is pending its search/ files
 	// are those of an earlier build.
-	Files publish.Files
+	Files *Tree
 	// Changed names the files added, changed or removed, sorted.
 	Changed []string
 	// Rendered counts article bodies rendered; Pages the pages executed.
@@ -98,7 +98,7 @@ type Change struct {
 	Full bool
 	// Search, when set, builds the search index of this build and returns
 	// Files with it in place (DeferSearch only).
-	Search func() (publish.Files, error)
+	Search func() (*Tree, error)
 }
 
 // Incremental returns an incremental builder of one site.
@@ -186,7 +186,7 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		return step()
 	}
 
-	var files publish.Files
+	var tree *Tree
 	var changed []string
 	moved := false
 	if full {
@@ -203,7 +203,6 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 				return nil, err
 			}
 		}
-		files = r.files
 	} else {
 		// The steps write into an empty map: what they write, and what
 		// is removed, is what changed.
@@ -303,40 +302,38 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 			return nil, err
 		}
 		if c.Static {
-			for name := range o.files {
-				if strings.HasPrefix(name, "assets/") {
-					removed[name] = true
-				}
+			for _, name := range o.files.names("assets/") {
+				removed[name] = true
 			}
 			if err := r.static(); err != nil {
 				return nil, err
 			}
 		}
 
-		files = maps.Clone(o.files)
 		for name := range removed {
 			if _, ok := r.files[name]; !ok {
-				if _, was := files[name]; was {
-					delete(files, name)
+				if _, was := o.files.Get(name); was {
 					changed = append(changed, name)
 					moved = moved || strings.HasSuffix(name, "index.html")
 				}
 			}
 		}
 		for name, data := range r.files {
-			old, was := files[name]
+			old, was := o.files.Get(name)
 			if !was || !sameBytes(old, data) {
 				changed = append(changed, name)
 				moved = moved || !was && strings.HasSuffix(name, "index.html")
 			}
-			files[name] = data
 		}
+		tree = o.files.with(r.files, removed)
 	}
-	r.files = files
 
 	searchStale := full || o.searchStale || len(rendered) > 0 || len(d.changedPartners) > 0 || len(d.metaChanged) > 0
 	inline := searchStale && !c.DeferSearch
 	if inline {
+		if !full {
+			r.files = tree.Files()
+		}
 		r.bodies = n.allBodies(v)
 		dropSearch(r.files)
 		if err := r.searchIndex(); err != nil {
@@ -350,27 +347,31 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 				return nil, err
 			}
 		}
-		changed, _ = changedFiles(o, r.files)
+		tree = NewTree(r.files)
+		changed = changedFiles(o, r.files)
 	} else {
+		if inline {
+			tree = NewTree(r.files)
+			for name, data := range r.files {
+				if old, _ := o.files.Get(name); strings.HasPrefix(name, "search/") && !sameBytes(old, data) {
+					changed = append(changed, name)
+				}
+			}
+			for _, name := range o.files.names("search/") {
+				if _, ok := r.files[name]; !ok {
+					changed = append(changed, name)
+				}
+			}
+		}
 		if moved && c.aud == Public {
 			// The sitemap lists every page, so it comes last.
+			r.files = tree.Files()
 			if err := r.sitemap(); err != nil {
 				return nil, err
 			}
-			if !bytes.Equal(o.files["sitemap.xml"], r.files["sitemap.xml"]) {
+			tree = NewTree(r.files)
+			if old, _ := o.files.Get("sitemap.xml"); !bytes.Equal(old, r.files["sitemap.xml"]) {
 				changed = append(changed, "sitemap.xml")
-			}
-		}
-		if inline {
-			for name, data := range r.files {
-				if strings.HasPrefix(name, "search/") && !sameBytes(o.files[name], data) {
-					changed = append(changed, name)
-				}
-			}
-			for name := range o.files {
-				if _, ok := r.files[name]; !ok && strings.HasPrefix(name, "search/") {
-					changed = append(changed, name)
-				}
 			}
 		}
 		slices.Sort(changed)
@@ -378,22 +379,31 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 	ch.Changed = changed
 	if searchStale {
-		files := r.files
-		ch.Search = func() (publish.Files, error) {
+		base := tree
+		// The bodies as of this build: the map changes with the next.
+		bodies := make([]renderedArticle, len(v.articles))
+		for i, a := range v.articles {
+			bodies[i] = n.bodies[a.Path].out
+		}
+		ch.Search = func() (*Tree, error) {
 			sr := c.b.newRun(p, c.aud, v)
-			sr.bodies = n.allBodies(v)
+			sr.bodies = make(map[string]renderedArticle, len(v.articles))
+			for i, a := range v.articles {
+				sr.bodies[a.Path] = bodies[i]
+			}
 			if err := sr.searchIndex(); err != nil {
 				return nil, err
 			}
-			out := maps.Clone(files)
-			dropSearch(out)
-			maps.Copy(out, sr.files)
-			return out, nil
+			gone := map[string]bool{}
+			for _, name := range base.names("search/") {
+				gone[name] = true
+			}
+			return base.with(sr.files, gone), nil
 		}
 	}
 	n.searchStale = searchStale
-	n.files = r.files
-	ch.Files = r.files
+	n.files = tree
+	ch.Files = tree
 	c.last, c.carry, c.Static = n, nil, false
 	return ch, nil
 }
@@ -515,22 +525,23 @@ func assetsOf(p *project.Project, a *project.Article) []string {
 // changed, and so may the files (a new value means the file was read
 // again). Names no longer published go into removed.
 func (c *Incremental) assets(r *run, o *built, removed map[string]bool) error {
-	if r.p.Repo == o.p.Repo && sameAssets(r.v.assets, o.v.assets) {
+	// A file read again is a new value; the lists are sorted by path.
+	rewritten := map[string]bool{}
+	olds, news := o.p.Repo.Assets, r.p.Repo.Assets
+	for i, j := 0, 0; j < len(news); j++ {
+		for i < len(olds) && olds[i].Path < news[j].Path {
+			i++
+		}
+		if i == len(olds) || olds[i] != news[j] {
+			rewritten[news[j].Path] = true
+		}
+	}
+	if len(rewritten) == 0 && sameAssets(r.v.assets, o.v.assets) {
 		return nil
 	}
 	oldAssets := map[string]bool{}
 	for _, as := range o.v.assets {
 		oldAssets[as.Path] = true
-	}
-	rewritten := map[string]bool{}
-	before := make(map[string]any, len(o.p.Repo.Assets))
-	for _, as := range o.p.Repo.Assets {
-		before[as.Path] = as
-	}
-	for _, as := range r.p.Repo.Assets {
-		if before[as.Path] != any(as) {
-			rewritten[as.Path] = true
-		}
 	}
 	now := map[string]bool{}
 	var todo []*load.Asset
@@ -571,11 +582,9 @@ func (c *Incremental) bodies(r *run, o, n *built, links bool, d delta) ([]*proje
 			todo = append(todo, pr.new)
 		}
 		todo = append(todo, d.added...)
-		if len(todo) == 0 && len(d.removed) == 0 {
-			n.bodies = o.bodies
-			return nil, nil
-		}
-		n.bodies = maps.Clone(o.bodies)
+		// The map passes from build to build, changed in place: no
+		// reader keeps it (allBodies copies out what a search needs).
+		n.bodies = o.bodies
 		for _, a := range d.removed {
 			delete(n.bodies, a.Path)
 		}
@@ -665,30 +674,27 @@ func sameLinks(o, n *built) bool {
 	return true
 }
 
-// changedFiles lists the files that differ from the last build, and says
-// whether a page came or went.
-func changedFiles(o *built, files publish.Files) (changed []string, moved bool) {
-	var before publish.Files
+// changedFiles lists the files that differ from the last build.
+func changedFiles(o *built, files publish.Files) []string {
+	var changed []string
+	var before *Tree
 	if o != nil {
 		before = o.files
 	}
 	for name, data := range files {
-		old, ok := before[name]
-		if !ok {
-			moved = moved || strings.HasSuffix(name, "index.html")
-		}
-		if !ok || !sameBytes(old, data) {
+		if old, ok := before.Get(name); !ok || !sameBytes(old, data) {
 			changed = append(changed, name)
 		}
 	}
-	for name := range before {
-		if _, ok := files[name]; !ok {
-			changed = append(changed, name)
-			moved = moved || strings.HasSuffix(name, "index.html")
+	if before != nil {
+		for _, name := range before.names("") {
+			if _, ok := files[name]; !ok {
+				changed = append(changed, name)
+			}
 		}
 	}
 	slices.Sort(changed)
-	return changed, moved
+	return changed
 }
 
 func sameBytes(a, b []byte) bool {

@@ -122,7 +122,7 @@ func TestIncrementalIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareFiles(t, aud.String(), got, wantFiles)
+			compareFiles(t, aud.String(), got.Files(), wantFiles)
 			for _, name := range want {
 				if _, ok := wantFiles[name]; ok || aud == Public {
 					if !slices.Contains(ch.Changed, name) && (aud == Public || !strings.HasPrefix(name, "sitemap")) {
@@ -210,7 +210,7 @@ func TestIncrementalGenerated(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareFiles(t, aud.String(), got, want)
+			compareFiles(t, aud.String(), got.Files(), want)
 		}
 	}
 	build(t, nil)

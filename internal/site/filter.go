@@ -3,6 +3,8 @@ package site
 import (
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/model"
@@ -17,7 +19,6 @@ type view struct {
 	articles        []*project.Article // sorted by path
 	partnerArticles map[string][]*project.Article
 	assets          []*load.Asset // assets referenced by the articles of this view
-	included        map[*project.Article]bool
 	fsys            fs.FS
 }
 
@@ -30,7 +31,7 @@ func newView(p *project.Project, aud Audience) *view {
 // viewMembers is the view without its assets, which take resolving every
 // link to find (an incremental build may reuse the last list).
 func viewMembers(p *project.Project, aud Audience) *view {
-	v := &view{partnerArticles: map[string][]*project.Article{}, included: map[*project.Article]bool{}, fsys: p.FS}
+	v := &view{partnerArticles: map[string][]*project.Article{}, fsys: p.FS}
 	for _, a := range p.Articles {
 		if aud == Public && a.Internal() {
 			continue
@@ -46,7 +47,6 @@ func viewMembers(p *project.Project, aud Audience) *view {
 			v.partnerArticles[a.PartnerID] = append(v.partnerArticles[a.PartnerID], a)
 		}
 		v.articles = append(v.articles, a)
-		v.included[a] = true
 	}
 	for _, pa := range p.Partners {
 		if aud == Public {
@@ -89,7 +89,12 @@ func publicPartner(pa *project.Partner) *project.Partner {
 	return &c
 }
 
-func (v *view) hasArticle(a *project.Article) bool { return v.included[a] }
+// hasArticle reports whether a is on this site; articles are sorted by
+// path, so a search finds it without an index to build per site.
+func (v *view) hasArticle(a *project.Article) bool {
+	i, ok := slices.BinarySearchFunc(v.articles, a.Path, func(x *project.Article, p string) int { return strings.Compare(x.Path, p) })
+	return ok && v.articles[i] == a
+}
 
 // logo reads a partner's logo file.
 func (v *view) logo(pa *project.Partner) ([]byte, bool) {
