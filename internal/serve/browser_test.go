@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/marketplace-program/marketplace/internal/browsertest"
 
 	"github.com/marketplace-program/marketplace/internal/watch"
 )
@@ -24,13 +23,7 @@ import (
 // without a reload, and several tabs share one event stream. Without
 // Chromium the test is skipped, except under CI=true.
 func TestBrowser(t *testing.T) {
-	exe := chromiumPath()
-	if exe == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found; CI=true requires the browser test (apt-get install chromium)")
-		}
-		t.Skip("chromium not found: install it (apt-get install chromium) to run the browser test")
-	}
+	exe := browsertest.Chromium(t)
 	root := exampleRoot(t)
 	// A root stylesheet override from the start, so that editing it is a
 	// static-file change rather than a new templates folder.
@@ -43,37 +36,17 @@ func TestBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+	actx, acancel := chromedp.NewExecAllocator(ctx, browsertest.Options(t, exe,
 		chromedp.WindowSize(1000, 500),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
 		// Hidden tabs must keep running their scripts.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
-	)
+	)...)
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	defer bcancel()
-	var mu sync.Mutex
-	var jsErrors []string
-	if err := chromedp.Listen(bctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			jsErrors = append(jsErrors, (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	// A script error anywhere fails the test.
+	jsErrors := browsertest.Errors(t, bctx)
 
 	// waitFor evaluates a condition every 20ms until it holds; a reload
 	// in between (which is what some waits are for) only means retrying.
@@ -210,22 +183,7 @@ func TestBrowser(t *testing.T) {
 	}
 	connected(1)
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range jsErrors {
+	for _, e := range jsErrors() {
 		t.Errorf("JavaScript error: %s", e)
 	}
-}
-
-// chromiumPath finds Debian's chromium or another Chromium-family browser.
-func chromiumPath() string {
-	if env := os.Getenv("CHROMIUM"); env != "" {
-		return env
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }

@@ -6,16 +6,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/marketplace-program/marketplace/internal/browsertest"
 
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
@@ -27,13 +26,7 @@ import (
 // and an article page. It needs Debian's chromium; without it the test is
 // skipped, except under CI=true where a missing browser is a failure.
 func TestBrowser(t *testing.T) {
-	exe := chromiumPath()
-	if exe == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found; CI=true requires the browser test (apt-get install chromium)")
-		}
-		t.Skip("chromium not found: install it (apt-get install chromium) to run the browser test")
-	}
+	exe := browsertest.Chromium(t)
 
 	p, err := project.Open(os.DirFS(filepath.Join("..", "..")), project.Options{AsOf: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -86,38 +79,13 @@ func TestBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	}
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	actx, acancel := chromedp.NewExecAllocator(ctx, browsertest.Options(t, exe, chromedp.WindowSize(1280, 900))...)
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	defer bcancel()
 
 	// A script error anywhere fails the test.
-	var mu sync.Mutex
-	var jsErrors []string
-	err = chromedp.Listen(bctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			jsErrors = append(jsErrors, (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
-			mu.Unlock()
-		}
-	})
-	if err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	jsErrors := browsertest.Errors(t, bctx)
 
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -263,22 +231,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("article body does not mention Kestrel: %.200q", body)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range jsErrors {
+	for _, e := range jsErrors() {
 		t.Errorf("JavaScript error: %s", e)
 	}
-}
-
-// chromiumPath finds Debian's chromium or another Chromium-family browser.
-func chromiumPath() string {
-	if env := os.Getenv("CHROMIUM"); env != "" {
-		return env
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
