@@ -34,9 +34,6 @@ type Article struct {
 	// URL is the article's page path on the site, e.g. "/kb/partners/acme/setup/".
 	URL  string
 	Scan markdown.Scan
-	// OK is false when the front matter had errors; such an article is
-	// still listed but not judged further.
-	OK bool
 }
 
 // Internal reports whether the article is for the support team only.
@@ -108,7 +105,6 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bo
 	}
 	d := v.Validate(kind, a.Source, a.Meta)
 	out.Append(d)
-	a.OK = !d.HasErrors()
 	fields := mapping(a.Meta)
 	str := func(k string) string {
 		if n := fields[k]; n != nil && n.Kind == yaml.ScalarNode {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net/url"
 	"path"
 	"runtime"
 	"slices"
@@ -405,7 +406,7 @@ func (r *run) articlePages() error {
 func escapePath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		segs[i] = urlPathEscape(s)
+		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
 }

@@ -187,5 +187,3 @@ func summarize(s string, n int) string {
 	}
 	return cut + "…"
 }
-
-func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -39,7 +39,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -240,9 +239,4 @@ func sortArticles(links []ArticleLink) {
 		}
 		return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
 	})
-}
-
-func sectionName(u string) string {
-	base := path.Base(strings.TrimSuffix(u, "/"))
-	return base
 }
