@@ -68,12 +68,17 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 
 // Main runs the command line and returns the process exit code.
 func Main(args []string, env *Env) int {
-	root := newRootCmd(env)
+	root, g := newRootCmd(env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.Execute()
+	// Profiles are written whatever the command's outcome: a slow failing
+	// build is worth profiling too.
+	if perr := g.profiles.stop(); perr != nil && err == nil {
+		err = perr
+	}
 	if err == nil {
 		return 0
 	}
@@ -91,10 +96,11 @@ func Main(args []string, env *Env) int {
 
 // globals are the flags every command shares.
 type globals struct {
-	root string
+	root     string
+	profiles profiles
 }
 
-func newRootCmd(env *Env) *cobra.Command {
+func newRootCmd(env *Env) (*cobra.Command, *globals) {
 	g := &globals{}
 	cmd := &cobra.Command{
 		Use:   "marketplace",
@@ -108,6 +114,7 @@ reports every problem at its file:line:column with a hint.`,
 		SilenceErrors: true,
 	}
 	cmd.PersistentFlags().StringVar(&g.root, "root", ".", "content root `DIR` (holds partners/, content/, program.yaml)")
+	g.profiles.add(cmd)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(
 		newValidateCmd(env, g, nil),
@@ -119,7 +126,7 @@ reports every problem at its file:line:column with a hint.`,
 		newCodeOwnersCmd(env, g, nil),
 		newServeCmd(env, g, nil),
 	)
-	return cmd
+	return cmd, g
 }
 
 // wrapArgs makes cobra's positional-argument errors usage errors (exit 2).
