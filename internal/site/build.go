@@ -3,14 +3,13 @@ package site
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
@@ -21,58 +20,50 @@ func (r *run) all() error {
 	if err := r.renderArticles(); err != nil {
 		return err
 	}
+	// The steps write disjoint files and only read the project, so they
+	// run side by side; the sitemap lists the pages the others made.
 	steps := []func() error{
-		r.listing, r.partnerPages, r.kb, r.articlePages, r.notFound, r.static,
-		r.assets, r.sitemap, r.feed, r.apiPartners, r.apiArticles, r.robots, r.searchIndex,
+		r.searchIndex, r.articlePages, r.listing, r.partnerPages, r.kb, r.notFound, r.static,
+		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
 	}
 	if r.info.Internal {
 		steps = append(steps, r.dashboard, r.calendar)
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
+	errs := make([]error, len(steps))
+	parallel(len(steps), func(i int) { errs[i] = steps[i]() })
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
-	return nil
+	return r.sitemap()
 }
 
 // renderArticles renders every article of the view on all cores with the
-// one shared Markdown engine.
+// one shared Markdown engine. A body the from-run rendered is reused where
+// every link resolves here as it did there.
 func (r *run) renderArticles() error {
+	var prev map[string]*cachedBody
+	if r.from != nil {
+		prev = r.from.cached
+	}
 	arts := r.v.articles
-	out := make([]renderedArticle, len(arts))
+	out := make([]*cachedBody, len(arts))
 	errs := make([]error, len(arts))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range work {
-				a := arts[i]
-				res, err := r.b.md.Render(a.Body, markdown.RenderOptions{
-					ContentIsHTML: a.ContentIsHTML,
-					Resolve:       func(dest string, image bool) (string, bool) { return r.resolve(a, dest) },
-				})
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", a.Path, err)
-					continue
-				}
-				out[i] = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings, text: plainText(res.HTML)}
-			}
-		})
-	}
-	for i := range arts {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	r.bodies = make(map[string]renderedArticle, len(arts))
-	for i, a := range arts {
-		r.bodies[a.Path] = out[i]
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
+	parallel(len(arts), func(i int) {
+		a := arts[i]
+		if cb := prev[a.Path]; cb != nil && cb.art == a && resolvesAsBefore(r, cb) {
+			out[i] = cb
+			return
 		}
+		out[i], errs[i] = render(r, a)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	r.bodies = make(map[string]renderedArticle, len(arts))
+	r.cached = make(map[string]*cachedBody, len(arts))
+	for i, a := range arts {
+		r.bodies[a.Path] = out[i].out
+		r.cached[a.Path] = out[i]
 	}
 	return nil
 }
@@ -349,58 +340,59 @@ func (r *run) parentCrumbs(u string, sections map[string]*kbSection) []Link {
 }
 
 func (r *run) articlePages() error {
-	for _, a := range r.v.articles {
-		body := r.bodies[a.Path]
-		ap := &ArticlePage{Title: a.Title, Author: a.Author, Summary: a.Summary, Date: a.Date, Body: body.html,
-			SourcePath: a.Path, Internal: a.Internal()}
-		for _, h := range body.headings {
-			if h.Level == 2 || h.Level == 3 {
-				ap.TOC = append(ap.TOC, h)
-			}
-		}
-		if r.b.opts.RepoURL != "" {
-			ap.EditURL = strings.TrimSuffix(r.b.opts.RepoURL, "/") + "/" + escapePath(a.Path)
-		}
-		if h := r.b.opts.History; h != nil {
-			if created, updated, authors, ok := h.File(a.Path); ok {
-				ap.Created, ap.Updated, ap.Authors = &created, &updated, authors
-			}
-		}
-		crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
-		if pa, ok := r.p.Partner(a.PartnerID); ok && a.PartnerID != "" {
-			c := r.card(pa)
-			ap.Partner = &c
-			ap.Section = Link{Title: c.Name, URL: r.url("/kb/partners/" + pa.ID + "/")}
-			if a.Internal() && r.info.Internal {
-				sc := r.supportCard(pa)
-				ap.Support = &sc
-			}
-		} else {
-			segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
-			u := "/kb/"
-			for _, seg := range segs {
-				if seg == "." || seg == "" {
-					continue
-				}
-				u += project.Slug(seg) + "/"
-				crumbs = append(crumbs, Link{Title: seg, URL: r.url(u)})
-			}
-			if len(crumbs) > 1 {
-				ap.Section = crumbs[1]
-			}
-		}
-		if ap.Partner != nil {
-			crumbs = append(crumbs, ap.Section)
-		}
-		desc := a.Summary
-		if desc == "" {
-			desc = summarize(body.text, 160)
-		}
-		if err := r.page(&Page{Kind: "article", Title: a.Title, Path: a.URL, Article: ap, Breadcrumb: crumbs, Description: desc}); err != nil {
-			return err
+	errs := make([]error, len(r.v.articles))
+	parallel(len(r.v.articles), func(i int) { errs[i] = r.articlePage(r.v.articles[i]) })
+	return errors.Join(errs...)
+}
+
+func (r *run) articlePage(a *project.Article) error {
+	body := r.bodies[a.Path]
+	ap := &ArticlePage{Title: a.Title, Author: a.Author, Summary: a.Summary, Date: a.Date, Body: body.html,
+		SourcePath: a.Path, Internal: a.Internal()}
+	for _, h := range body.headings {
+		if h.Level == 2 || h.Level == 3 {
+			ap.TOC = append(ap.TOC, h)
 		}
 	}
-	return nil
+	if r.b.opts.RepoURL != "" {
+		ap.EditURL = strings.TrimSuffix(r.b.opts.RepoURL, "/") + "/" + escapePath(a.Path)
+	}
+	if h := r.b.opts.History; h != nil {
+		if created, updated, authors, ok := h.File(a.Path); ok {
+			ap.Created, ap.Updated, ap.Authors = &created, &updated, authors
+		}
+	}
+	crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
+	if pa, ok := r.p.Partner(a.PartnerID); ok && a.PartnerID != "" {
+		c := r.card(pa)
+		ap.Partner = &c
+		ap.Section = Link{Title: c.Name, URL: r.url("/kb/partners/" + pa.ID + "/")}
+		if a.Internal() && r.info.Internal {
+			sc := r.supportCard(pa)
+			ap.Support = &sc
+		}
+	} else {
+		segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
+		u := "/kb/"
+		for _, seg := range segs {
+			if seg == "." || seg == "" {
+				continue
+			}
+			u += project.Slug(seg) + "/"
+			crumbs = append(crumbs, Link{Title: seg, URL: r.url(u)})
+		}
+		if len(crumbs) > 1 {
+			ap.Section = crumbs[1]
+		}
+	}
+	if ap.Partner != nil {
+		crumbs = append(crumbs, ap.Section)
+	}
+	desc := a.Summary
+	if desc == "" {
+		desc = summarize(body.text, 160)
+	}
+	return r.page(&Page{Kind: "article", Title: a.Title, Path: a.URL, Article: ap, Breadcrumb: crumbs, Description: desc})
 }
 
 func escapePath(p string) string {

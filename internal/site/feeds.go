@@ -118,11 +118,17 @@ func (r *run) static() error {
 // assets copies the files under content/ that this site's articles use.
 func (r *run) assets() error {
 	for _, as := range r.v.assets {
+		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
+		if r.from != nil {
+			if data, ok := r.from.files[name]; ok {
+				r.put(name, data)
+				continue
+			}
+		}
 		data, err := fs.ReadFile(r.p.FS, as.Path)
 		if err != nil {
 			return fmt.Errorf("asset %s: %w", as.Path, err)
 		}
-		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
 		r.put(name, data)
 	}
 	return nil
@@ -167,9 +173,50 @@ func (r *run) searchIndex() error {
 var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 // plainText turns rendered HTML into text for search and descriptions.
+//
+// It runs over every body of every build, so it is one pass rather than a
+// regexp: tags become spaces, runs of white space one space, and entities
+// are decoded per word (our renderer writes only a handful).
 func plainText(h []byte) string {
-	s := tagRE.ReplaceAllString(string(h), " ")
-	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+	out := make([]byte, 0, len(h)/2)
+	space, inTag, odd := false, false, false
+	word := 0 // start in out of the current word
+	// flush decodes the entities of a word holding '&' or non-ASCII bytes:
+	// those may decode to or be Unicode white space (&nbsp;, U+00A0),
+	// which separates words like any other.
+	flush := func() {
+		if !odd {
+			return
+		}
+		odd = false
+		w := string(out[word:])
+		if d := strings.Join(strings.Fields(html.UnescapeString(w)), " "); d != w {
+			out = append(out[:word], d...)
+		}
+	}
+	for _, c := range h {
+		switch {
+		case inTag:
+			inTag = c != '>'
+		case c == '<':
+			inTag, space = true, true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			space = true
+		default:
+			if space {
+				flush()
+				if len(out) > 0 && out[len(out)-1] != ' ' {
+					out = append(out, ' ')
+				}
+				word = len(out)
+				space = false
+			}
+			odd = odd || c == '&' || c >= 0x80
+			out = append(out, c)
+		}
+	}
+	flush()
+	return strings.TrimSpace(string(out))
 }
 
 func stripTags(s string) string {
@@ -177,11 +224,20 @@ func stripTags(s string) string {
 }
 
 func summarize(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	// The first n runes, found without converting the whole text: s is
+	// often an entire article.
+	end, runes := len(s), 0
+	for i := range s {
+		if runes == n {
+			end = i
+			break
+		}
+		runes++
+	}
+	if end == len(s) {
 		return s
 	}
-	cut := string(r[:n])
+	cut := s[:end]
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}

@@ -66,6 +66,9 @@ func exampleRoot(t *testing.T) string {
 	write(t, root, "content/kestrel-backup/internal/failover-drill.md", "---\ntitle: \"Director failover drill (INTERNAL-TITLE-7f3a)\"\n"+
 		"date: \"2026-01-10\"\nauthor: \"Support Engineering\"\n---\n\n## Drill\n\nINTERNAL-BODY-91c2 rotate the director with the standby.\n\n"+
 		"![topology](diagrams/director-failover-topology.svg)\n")
+	write(t, root, "content/kestrel-backup/public/restore-basics.md", "---\ntitle: \"Restore basics\"\n"+
+		"date: \"2026-01-11\"\nauthor: \"Kestrel Docs\"\n---\n\nRestores start at the director. "+
+		"See [the drill](../internal/failover-drill.md) and [getting started](getting-started-with-kestrel-vault.md).\n")
 	return root
 }
 
@@ -79,15 +82,39 @@ func buildBoth(t *testing.T, root string) (*project.Project, publish.Files, publ
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := b.Build(p, site.Public)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := b.Build(p, site.Internal)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub, in := buildBothChecked(t, b, p)
 	return p, pub, in
+}
+
+// buildBothChecked builds both sites as the build command does, sharing
+// bodies and assets between them, and fails the test unless each is
+// byte for byte the site built on its own.
+func buildBothChecked(t *testing.T, b *site.Builder, p *project.Project) (pub, in publish.Files) {
+	t.Helper()
+	pub, in, err := b.BuildBoth(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		aud site.Audience
+		got publish.Files
+	}{{site.Public, pub}, {site.Internal, in}} {
+		want, err := b.Build(p, c.aud)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range sortedKeys(want) {
+			if !bytes.Equal(c.got[name], want[name]) {
+				t.Errorf("%s site: BuildBoth's %s differs from a build of that site alone", c.aud, name)
+			}
+		}
+		for name := range c.got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s site: BuildBoth wrote %s, a build of that site alone does not", c.aud, name)
+			}
+		}
+	}
+	return pub, in
 }
 
 // secrets lists text that only the internal site may contain: internal
@@ -259,13 +286,7 @@ func TestBadInputsLeakNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pub, err := b.Build(p, site.Public)
-			if err != nil {
-				t.Fatalf("public build: %v", err)
-			}
-			if _, err := b.Build(p, site.Internal); err != nil {
-				t.Fatalf("internal build: %v", err)
-			}
+			pub, _ := buildBothChecked(t, b, p)
 			sec := secrets(p)
 			for _, name := range sortedKeys(pub) {
 				for _, s := range sec {
@@ -275,5 +296,24 @@ func TestBadInputsLeakNothing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A public article linking to an internal one renders differently on the
+// two sites, so BuildBoth must render it twice rather than share the body.
+func TestBuildBothRendersPerSiteWhereLinksDiffer(t *testing.T) {
+	_, pub, in := buildBoth(t, exampleRoot(t))
+	const page = "kb/partners/kestrel-backup/restore-basics/index.html"
+	drill := `href="/kb/partners/kestrel-backup/failover-drill/"`
+	if p := pub[page]; p == nil || bytes.Contains(p, []byte(drill)) || !bytes.Contains(p, []byte("the drill")) {
+		t.Errorf("public %s: want the text of the link to the internal article without the link", page)
+	}
+	if p := in[page]; p == nil || !bytes.Contains(p, []byte(drill)) {
+		t.Errorf("internal %s: want the link to the internal article", page)
+	}
+	for _, p := range []publish.Files{pub, in} {
+		if !bytes.Contains(p[page], []byte(`href="/kb/partners/kestrel-backup/getting-started-with-kestrel-vault/"`)) {
+			t.Errorf("%s: the link to the public article is missing", page)
+		}
 	}
 }

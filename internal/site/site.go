@@ -91,6 +91,7 @@ type Builder struct {
 	pages  map[string]*template.Template // by page kind
 	static fs.FS                         // templates/static, merged
 	info   SiteInfo
+	bufs   sync.Pool // of *bytes.Buffer, for executing pages
 }
 
 // NewBuilder parses the templates.
@@ -99,6 +100,7 @@ func NewBuilder(opts Options) (*Builder, error) {
 		opts.Name = "Cloud Marketplace"
 	}
 	b := &Builder{opts: opts, md: opts.Markdown}
+	b.bufs.New = func() any { return new(bytes.Buffer) }
 	if b.md == nil {
 		b.md = markdown.New()
 	}
@@ -131,6 +133,27 @@ func NewBuilder(opts Options) (*Builder, error) {
 
 // Build renders one site of the project.
 func (b *Builder) Build(p *project.Project, aud Audience) (publish.Files, error) {
+	return b.build(p, aud)
+}
+
+// BuildBoth renders the public and the internal site of the project. An
+// article body is rendered once for both unless one of its links resolves
+// differently on the public site (to an internal article it may not name),
+// and an asset is read once.
+func (b *Builder) BuildBoth(p *project.Project) (public, internal publish.Files, err error) {
+	in := b.newRun(p, Internal, newView(p, Internal))
+	if err := in.all(); err != nil {
+		return nil, nil, err
+	}
+	pub := b.newRun(p, Public, newView(p, Public))
+	pub.from = in
+	if err := pub.all(); err != nil {
+		return nil, nil, err
+	}
+	return pub.files, in.files, nil
+}
+
+func (b *Builder) build(p *project.Project, aud Audience) (publish.Files, error) {
 	r := b.newRun(p, aud, newView(p, aud))
 	if err := r.all(); err != nil {
 		return nil, err
@@ -158,6 +181,12 @@ type run struct {
 	files publish.Files
 	// rendered articles, by path
 	bodies map[string]renderedArticle
+	// cached are the bodies with the links they resolved, for reuse by
+	// from-runs.
+	cached map[string]*cachedBody
+	// from is a finished run of the same project for the other audience:
+	// its bodies and assets are reused where they fit.
+	from *run
 	// want, when set, picks the pages to execute; the others are left
 	// out (an incremental build keeps their earlier bytes).
 	want func(name string) bool
@@ -217,15 +246,20 @@ func (r *run) page(p *Page) error {
 	if r.info.Internal {
 		p.NoIndex = true
 	}
-	var buf bytes.Buffer
 	t := r.b.pages[p.Kind]
 	if t == nil {
 		return fmt.Errorf("render %s: no template for page kind %q", p.Path, p.Kind)
 	}
-	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+	// Pages are executed into a reused buffer and copied out at their
+	// size: growing a fresh buffer for each of tens of thousands of pages
+	// cost more than executing the templates.
+	buf := r.b.bufs.Get().(*bytes.Buffer)
+	defer r.b.bufs.Put(buf)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("render %s: %w", p.Path, err)
 	}
-	r.put(name, buf.Bytes())
+	r.put(name, bytes.Clone(buf.Bytes()))
 	return nil
 }
 
