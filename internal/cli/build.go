@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -45,7 +44,9 @@ public plus internal articles, support cards and the program dashboard) into
 --internal-out, default internal-site/. Neither may be inside the other.
 
 Each site is written into a temporary directory beside its target and then
-swapped into place, so readers never see a half-written site. With validation
+swapped into place, so readers never see a half-written site; files the two
+sites share (images, stylesheets) are hard links to one copy when both
+directories are on one file system. With validation
 errors nothing is written and build exits 1; --keep-going writes the sites
 anyway (for previews of a broken tree and legacy imports), still reports every
 error and still exits 1.
@@ -168,10 +169,11 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	for i, dir := range []string{outPath(opts.Root, opts.Out), outPath(opts.Root, opts.InternalOut)} {
-		if err := publish.Write(dir, sites[i]); err != nil {
-			return err
-		}
+	if err := publish.WriteSites(
+		publish.Site{Dir: outPath(opts.Root, opts.Out), Files: sites[0]},
+		publish.Site{Dir: outPath(opts.Root, opts.InternalOut), Files: sites[1]},
+	); err != nil {
+		return err
 	}
 	fmt.Fprintf(env.Stderr, "built %s (%d files) and %s (%d files) from %d articles and %d partners in %s\n",
 		opts.Out, len(sites[0]), opts.InternalOut, len(sites[1]), len(p.Articles), len(p.Partners),
@@ -205,8 +207,7 @@ func contentFS(opts *BuildOptions) (fs.FS, error) {
 // buildSites renders the public and the internal site.
 func buildSites(b *site.Builder, p *project.Project) ([2]publish.Files, error) {
 	var out [2]publish.Files
-	var errs [2]error
-	out[0], errs[0] = b.Build(p, site.Public)
-	out[1], errs[1] = b.Build(p, site.Internal)
-	return out, errors.Join(errs[0], errs[1])
+	var err error
+	out[0], out[1], err = b.BuildBoth(p)
+	return out, err
 }

@@ -53,3 +53,54 @@ func TestWriteRejectsEscapingPathsAndKeepsPreviousOutput(t *testing.T) {
 		t.Error("a file was written outside the target")
 	}
 }
+
+func TestWriteSitesLinksSharedFilesAndSwapsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	pub, in := filepath.Join(dir, "public"), filepath.Join(dir, "internal")
+	img := []byte("PNG bytes")
+	err := WriteSites(
+		Site{Dir: pub, Files: Files{"index.html": []byte("public home"), "files/a.png": img}},
+		Site{Dir: in, Files: Files{"index.html": []byte("internal home"), "files/a.png": img, "files/b.png": []byte("internal only")}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stat := func(p string) os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if !os.SameFile(stat(filepath.Join(pub, "files/a.png")), stat(filepath.Join(in, "files/a.png"))) {
+		t.Error("files/a.png, the same bytes in both sites, was written twice rather than linked")
+	}
+	if os.SameFile(stat(filepath.Join(pub, "index.html")), stat(filepath.Join(in, "index.html"))) {
+		t.Error("index.html differs between the sites but is one file")
+	}
+	for p, want := range map[string]string{
+		filepath.Join(pub, "index.html"): "public home", filepath.Join(in, "index.html"): "internal home",
+		filepath.Join(in, "files/a.png"): "PNG bytes", filepath.Join(in, "files/b.png"): "internal only",
+	} {
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+
+	// A bad second site: neither target changes.
+	err = WriteSites(
+		Site{Dir: pub, Files: Files{"index.html": []byte("public v2")}},
+		Site{Dir: in, Files: Files{"index.html": []byte("internal v2"), "../escape": []byte("x")}},
+	)
+	if err == nil {
+		t.Fatal("WriteSites accepted an escaping path")
+	}
+	if got, _ := os.ReadFile(filepath.Join(pub, "index.html")); string(got) != "public home" {
+		t.Errorf("the first site was swapped although the second failed: %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("temporary directories left beside the targets: %d entries", len(entries))
+	}
+}
