@@ -334,3 +334,25 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// A precomputed Analysis must give the index Build makes from the text.
+func TestBuildWithAnalysisMatchesText(t *testing.T) {
+	docs := []Doc{
+		{URL: "a/", Title: "Configure backups", Section: "Backup", Text: "Configuring backups: configure the e-mail alerts, then configure C++ hooks. Backups, backups!"},
+		{URL: "b/", Title: "Über restore", Section: "Restore", Text: "Restore über alles; restoring don't restores the café's backups", Boost: 2},
+		{URL: "c/", Title: "Empty", Text: ""},
+	}
+	want := Build(docs)
+	for i := range docs {
+		docs[i].Analysis = Analyze(docs[i].Text)
+	}
+	got := Build(docs)
+	if len(got) != len(want) {
+		t.Fatalf("%d files with analyses, %d without", len(got), len(want))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs when docs carry their Analysis:\n got %s\nwant %s", name, got[name], data)
+		}
+	}
+}

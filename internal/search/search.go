@@ -118,6 +118,10 @@ type Doc struct {
 	Summary string
 	// Text is the plain-text body; the caller strips HTML and Markdown.
 	Text string
+	// Analysis, when set, is Analyze(Text), kept by a caller that indexes
+	// the same text again (the other site, the next build of a preview):
+	// Build then does not tokenize Text.
+	Analysis *Analysis
 	// Boost multiplies the document's score; zero, negative and
 	// non-finite values mean 1.
 	Boost float64
@@ -162,6 +166,11 @@ type posting struct {
 	tf  float32 // field-weighted term frequency
 }
 
+type termPosting struct {
+	term int32
+	posting
+}
+
 func build(in []Doc, cfg config) map[string][]byte {
 	docs := slices.Clone(in)
 	slices.SortStableFunc(docs, compareDocs)
@@ -169,40 +178,54 @@ func build(in []Doc, cfg config) map[string][]byte {
 	// Pass 1: term frequencies per document, accumulated in a dense slice
 	// indexed by term id so that a document costs no map of its own.
 	var (
-		z        tokenizer
-		ids      = make(map[string]int32)
-		terms    []string
-		postings [][]posting
-		freq     []float32
-		touched  []int32
-		lengths  = make([]float64, len(docs))
-		boosts   = make([]float64, len(docs))
-		total    float64
+		z     tokenizer
+		ids   = make(map[string]int32)
+		terms []string
+		// flat holds every posting, in document order, with its term;
+		// they are grouped by term after the pass, which costs less than
+		// growing one slice per term.
+		flat    []termPosting
+		freq    []float32
+		touched []int32
+		lengths = make([]float64, len(docs))
+		boosts  = make([]float64, len(docs))
+		total   float64
 	)
 	for d, doc := range docs {
 		length := 0
-		add := func(weight float32) func([]byte) {
-			return func(t []byte) {
-				id, ok := ids[string(t)]
-				if !ok {
-					id = int32(len(terms))
-					ids[string(t)] = id
-					terms = append(terms, string(t))
-					postings = append(postings, nil)
-					freq = append(freq, 0)
-				}
-				if freq[id] == 0 {
-					touched = append(touched, id)
-				}
-				freq[id] += weight
-				length++
+		// addN counts n occurrences of t; each is one token of the
+		// document's length.
+		addN := func(t []byte, weight float32, n int32) {
+			id, ok := ids[string(t)]
+			if !ok {
+				id = int32(len(terms))
+				ids[string(t)] = id
+				terms = append(terms, string(t))
+				freq = append(freq, 0)
 			}
+			if freq[id] == 0 {
+				touched = append(touched, id)
+			}
+			for range n {
+				freq[id] += weight
+			}
+			length++
+		}
+		add := func(weight float32) func([]byte) {
+			return func(t []byte) { addN(t, weight, 1) }
 		}
 		z.run(doc.Title, false, add(titleWeight))
 		z.run(doc.Section, false, add(sectionWeight))
-		z.run(doc.Text, false, add(1))
+		tt := doc.Analysis
+		if tt == nil {
+			tt = z.analyze(doc.Text)
+		}
+		for i := range tt.counts {
+			addN(tt.term(i), 1, tt.counts[i])
+		}
+		length += tt.length - len(tt.counts)
 		for _, id := range touched {
-			postings[id] = append(postings[id], posting{int32(d), freq[id]})
+			flat = append(flat, termPosting{id, posting{int32(d), freq[id]}})
 			freq[id] = 0
 		}
 		touched = touched[:0]
@@ -210,6 +233,23 @@ func build(in []Doc, cfg config) map[string][]byte {
 		total += float64(length)
 		boosts[d] = normBoost(doc.Boost)
 	}
+	// Group the postings by term (a counting sort, stable, so each
+	// term's postings stay in document order).
+	start := make([]int, len(terms)+1)
+	for _, tp := range flat {
+		start[tp.term+1]++
+	}
+	for i := range terms {
+		start[i+1] += start[i]
+	}
+	grouped := make([]posting, len(flat))
+	fill := slices.Clone(start[:len(terms)])
+	for _, tp := range flat {
+		grouped[fill[tp.term]] = tp.posting
+		fill[tp.term]++
+	}
+	flat = nil
+	postingsOf := func(id int32) []posting { return grouped[start[id]:start[id+1]] }
 	avg := 1.0
 	if len(docs) > 0 && total > 0 {
 		avg = total / float64(len(docs))
@@ -237,7 +277,7 @@ func build(in []Doc, cfg config) map[string][]byte {
 		entry = appendJSONString(entry, terms[id])
 		entry = append(entry, ",["...)
 		prev := int32(0)
-		for i, p := range postings[id] {
+		for i, p := range postingsOf(id) {
 			if i > 0 {
 				entry = append(entry, ',')
 			}

@@ -12,13 +12,17 @@ import (
 // (TestStopWordsMatchClient compares them), so keep it on one line.
 const stopWordList = "a an and are as at be been but by can do does for from had has have how i if in into is it its me my no not of on or our so than that the their them then there these they this those to too us was we were what when where which who why will with would you your"
 
-// stopWords is filled once from stopWordList and only read afterwards.
-var stopWords = func() map[string]bool {
+// stopWords is filled once from stopWordList and only read afterwards;
+// longestStop is the length of its longest word, so most words skip the
+// lookup.
+var stopWords, longestStop = func() (map[string]bool, int) {
 	m := make(map[string]bool)
+	n := 0
 	for _, w := range strings.Fields(stopWordList) {
 		m[w] = true
+		n = max(n, len(w))
 	}
-	return m
+	return m, n
 }()
 
 // tokenizer holds scratch buffers so that indexing a corpus allocates only
@@ -136,7 +140,7 @@ func (z *tokenizer) flush(query bool, emit func([]byte)) {
 
 // word filters one lowercased word and emits its stem.
 func (z *tokenizer) word(w []byte, emit func([]byte)) {
-	if utf8.RuneCount(w) < 2 || stopWords[string(w)] {
+	if utf8.RuneCount(w) < 2 || len(w) <= longestStop && stopWords[string(w)] {
 		return
 	}
 	z.stem = append(z.stem[:0], w...)
@@ -216,4 +220,45 @@ func Terms(text string, query bool) []string {
 	var out []string
 	z.run(text, query, func(t []byte) { out = append(out, string(t)) })
 	return out
+}
+
+// Analysis is the analysis of one text: its distinct terms in order of first
+// occurrence, each with how often it occurs. It is immutable and may be
+// shared between goroutines.
+type Analysis struct {
+	buf    []byte  // the terms, concatenated
+	ends   []int32 // end of each term in buf
+	counts []int32
+	length int // tokens in all
+}
+
+// Analyze tokenizes text as Build indexes a document's Text.
+func Analyze(text string) *Analysis {
+	var z tokenizer
+	return z.analyze(text)
+}
+
+func (t *Analysis) term(i int) []byte {
+	start := int32(0)
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.buf[start:t.ends[i]]
+}
+
+func (z *tokenizer) analyze(text string) *Analysis {
+	t := &Analysis{}
+	index := map[string]int32{}
+	z.run(text, false, func(term []byte) {
+		t.length++
+		if i, ok := index[string(term)]; ok {
+			t.counts[i]++
+			return
+		}
+		index[string(term)] = int32(len(t.counts))
+		t.buf = append(t.buf, term...)
+		t.ends = append(t.ends, int32(len(t.buf)))
+		t.counts = append(t.counts, 1)
+	})
+	return t
 }

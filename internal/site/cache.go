@@ -630,7 +630,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", a.Path, err)
 	}
-	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings, text: plainText(res.HTML)}
+	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings, text: plainText(res.HTML), search: &lazyAnalysis{}}
 	return cb, nil
 }
 

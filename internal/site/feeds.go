@@ -136,6 +136,8 @@ func (r *run) assets() error {
 
 func (r *run) searchIndex() error {
 	var docs []search.Doc
+	var texts []int // docs of article bodies
+	var lazy []*lazyAnalysis
 	for _, pa := range r.v.partners {
 		if pa.Info == nil || (!pa.Listed() && !r.info.Internal) {
 			continue
@@ -160,10 +162,20 @@ func (r *run) searchIndex() error {
 		if a.Sticky {
 			boost = 1.5
 		}
-		body := r.bodies[a.Path].text
+		body := r.bodies[a.Path]
 		docs = append(docs, search.Doc{URL: r.url(a.URL), Title: a.Title, Kind: "article", Section: sec,
-			Summary: cmp.Or(a.Summary, summarize(body, 160)), Text: body, Boost: boost})
+			Summary: cmp.Or(a.Summary, summarize(body.text, 160)), Text: body.text, Boost: boost})
+		if body.search != nil {
+			texts = append(texts, len(docs)-1)
+			lazy = append(lazy, body.search)
+		}
 	}
+	// Bodies are analyzed on all cores, once per render whichever site or
+	// build indexes them.
+	parallel(len(texts), func(i int) {
+		d := &docs[texts[i]]
+		d.Analysis = lazy[i].get(d.Text)
+	})
 	for name, data := range search.Build(docs) {
 		r.put(name, data)
 	}

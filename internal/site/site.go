@@ -47,6 +47,7 @@ import (
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
+	"github.com/marketplace-program/marketplace/internal/search"
 )
 
 // Audience selects which site to build.
@@ -196,6 +197,19 @@ type renderedArticle struct {
 	html     template.HTML
 	headings []markdown.Heading
 	text     string
+	// search is text analyzed for the index, made on first use and shared
+	// by every copy: the other site and later builds index the same text.
+	search *lazyAnalysis
+}
+
+type lazyAnalysis struct {
+	once sync.Once
+	a    *search.Analysis
+}
+
+func (l *lazyAnalysis) get(text string) *search.Analysis {
+	l.once.Do(func() { l.a = search.Analyze(text) })
+	return l.a
 }
 
 func (r *run) put(name string, data []byte) {
