@@ -165,18 +165,28 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	sites, err := buildSites(b, p)
+	// Pages go to disk as they are rendered: a large site is never held
+	// in memory whole. The public site links the files it shares with
+	// the internal one, which is built first.
+	in, err := publish.NewWriter(outPath(opts.Root, opts.InternalOut), nil)
 	if err != nil {
 		return err
 	}
-	if err := publish.WriteSites(
-		publish.Site{Dir: outPath(opts.Root, opts.Out), Files: sites[0]},
-		publish.Site{Dir: outPath(opts.Root, opts.InternalOut), Files: sites[1]},
-	); err != nil {
+	pub, err := publish.NewWriter(outPath(opts.Root, opts.Out), in)
+	if err != nil {
+		in.Abort()
+		return err
+	}
+	if err := b.BuildBothTo(p, pub, in); err != nil {
+		pub.Abort()
+		in.Abort()
+		return err
+	}
+	if err := publish.CommitAll(pub, in); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "built %s (%d files) and %s (%d files) from %d articles and %d partners in %s\n",
-		opts.Out, len(sites[0]), opts.InternalOut, len(sites[1]), len(p.Articles), len(p.Partners),
+		opts.Out, pub.Len(), opts.InternalOut, in.Len(), len(p.Articles), len(p.Partners),
 		time.Since(start).Round(time.Millisecond))
 	if failed {
 		return errProblems
@@ -202,12 +212,4 @@ func contentFS(opts *BuildOptions) (fs.FS, error) {
 		return nil, fmt.Errorf("--ref %s: %w", opts.Ref, err)
 	}
 	return fsys, nil
-}
-
-// buildSites renders the public and the internal site.
-func buildSites(b *site.Builder, p *project.Project) ([2]publish.Files, error) {
-	var out [2]publish.Files
-	var err error
-	out[0], out[1], err = b.BuildBoth(p)
-	return out, err
 }

@@ -9,16 +9,12 @@
 package publish
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"path"
-	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // Files is a site: slash-separated relative paths to contents.
@@ -37,129 +33,47 @@ type Site struct {
 
 // WriteSites replaces each site's directory with exactly its files. All
 // are written before any is swapped in, so an error leaves every target
-// as it was. A file whose name and bytes are those of a file of an
-// earlier site is made a hard link to it where the file system allows:
-// the public and internal sites share thousands of images, and writing
-// each twice was a third of a large build's disk traffic.
+// as it was. A file whose name and bytes are those of a file of the first
+// site is made a hard link to it where the file system allows: the public
+// and internal sites share thousands of images.
 func WriteSites(sites ...Site) error {
-	tmps := make([]string, 0, len(sites))
-	cleanup := func() {
-		for _, t := range tmps {
-			os.RemoveAll(t)
+	var ws []*Writer
+	abort := func() {
+		for _, w := range ws {
+			w.Abort()
 		}
 	}
 	for i, site := range sites {
-		target := filepath.Clean(site.Dir)
-		parent := filepath.Dir(target)
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			cleanup()
-			return err
+		var link *Writer
+		if i > 0 {
+			link = ws[0]
 		}
-		tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
+		w, err := NewWriter(site.Dir, link)
 		if err != nil {
-			cleanup()
+			abort()
 			return err
 		}
-		tmps = append(tmps, tmp)
-		var from []Site
-		for j := range i {
-			from = append(from, Site{Dir: tmps[j], Files: sites[j].Files})
+		ws = append(ws, w)
+		names := make([]string, 0, len(site.Files))
+		for name := range site.Files {
+			names = append(names, name)
 		}
-		if err := writeAll(tmp, site.Files, from); err != nil {
-			cleanup()
-			return err
-		}
-		// MkdirTemp makes the directory 0700; a published site is world-readable.
-		if err := os.Chmod(tmp, 0o755); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	for i, site := range sites {
-		if err := swap(tmps[i], filepath.Clean(site.Dir)); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	// After the swaps the temporary directories hold the previous sites
-	// (or nothing).
-	var errs []error
-	for _, t := range tmps {
-		errs = append(errs, os.RemoveAll(t))
-	}
-	return errors.Join(errs...)
-}
-
-// writeAll writes files under dir, linking those equal to a file of a site
-// in from.
-func writeAll(dir string, files Files, from []Site) error {
-	names := make([]string, 0, len(files))
-	for name := range files {
-		if !validPath(name) {
-			return fmt.Errorf("publish: refusing to write %q: not a clean relative path", name)
-		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	// Directories first, parents before children, so the writers need no
-	// locking; then the files from several goroutines: each write is a
-	// few system calls that block in the kernel, and tens of thousands of
-	// them in a row were the longest serial stretch of a build.
-	made := map[string]bool{".": true}
-	var mkdir func(d string) error
-	mkdir = func(d string) error {
-		if made[d] {
-			return nil
-		}
-		if err := mkdir(path.Dir(d)); err != nil {
-			return err
-		}
-		made[d] = true
-		return os.Mkdir(filepath.Join(dir, filepath.FromSlash(d)), 0o755)
-	}
-	for _, name := range names {
-		if err := mkdir(path.Dir(name)); err != nil {
-			return err
-		}
-	}
-	var (
-		next   atomic.Int64
-		failed atomic.Bool
-		wg     sync.WaitGroup
-		errs   = make([]error, len(names))
-	)
-	for range writers {
-		wg.Go(func() {
-			for !failed.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(names) {
-					return
-				}
-				if errs[i] = writeFile(dir, names[i], files[names[i]], from); errs[i] != nil {
-					failed.Store(true)
-				}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := w.Put(name, site.Files[name]); err != nil {
+				abort()
+				return err
 			}
-		})
+		}
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	// Linking writers first: they read the first site's directory.
+	slices.Reverse(ws)
+	return CommitAll(ws...)
 }
 
-// writers is how many files are written at once.
+// writers is how many files are written at once: each write is a few
+// system calls that block in the kernel.
 const writers = 8
-
-func writeFile(dir, name string, data []byte, from []Site) error {
-	full := filepath.Join(dir, filepath.FromSlash(name))
-	for _, s := range from {
-		if old, ok := s.Files[name]; ok && bytes.Equal(old, data) {
-			if os.Link(filepath.Join(s.Dir, filepath.FromSlash(name)), full) == nil {
-				return nil
-			}
-			break // another file system, or no hard links: write it
-		}
-	}
-	return os.WriteFile(full, data, 0o644)
-}
 
 func validPath(name string) bool {
 	return name != "" && path.Clean(name) == name && !path.IsAbs(name) &&

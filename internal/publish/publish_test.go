@@ -1,8 +1,10 @@
 package publish
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -102,5 +104,76 @@ func TestWriteSitesLinksSharedFilesAndSwapsAllOrNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("temporary directories left beside the targets: %d entries", len(entries))
+	}
+}
+
+func TestWriterStreamsFromManyGoroutinesAndAbortKeepsTarget(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "site")
+	if err := Write(target, Files{"index.html": []byte("v1")}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(w *Writer) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range 50 {
+					if err := w.Put(fmt.Sprintf("kb/s%d/p%d/index.html", g, i), []byte("page")); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+
+	w, err := NewWriter(target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(w)
+	w.Abort()
+	if got, _ := os.ReadFile(filepath.Join(target, "index.html")); string(got) != "v1" {
+		t.Errorf("after Abort index.html = %q, want the previous v1", got)
+	}
+	if _, err := os.Stat(filepath.Join(target, "kb")); !os.IsNotExist(err) {
+		t.Errorf("aborted files reached the target: %v", err)
+	}
+
+	w, err = NewWriter(target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(w)
+	if err := w.Put("kb/s0/p0/index.html", []byte("again")); err == nil {
+		t.Error("a second Put of one name was accepted")
+	}
+	if err := w.Commit(); err == nil {
+		t.Error("Commit succeeded after a failed Put")
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "index.html")); string(got) != "v1" {
+		t.Errorf("a failed Commit replaced the site: index.html = %q", got)
+	}
+
+	w, err = NewWriter(target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(w)
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if w.Len() != 200 {
+		t.Errorf("Len = %d, want 200", w.Len())
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "kb/s3/p49/index.html")); string(got) != "page" {
+		t.Errorf("kb/s3/p49/index.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(target, "index.html")); !os.IsNotExist(err) {
+		t.Errorf("a file of the previous site survived the swap: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries beside the target, want only it", len(entries))
 	}
 }

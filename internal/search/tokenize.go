@@ -1,6 +1,8 @@
 package search
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -260,5 +262,8 @@ func (z *tokenizer) analyze(text string) *Analysis {
 		t.ends = append(t.ends, int32(len(t.buf)))
 		t.counts = append(t.counts, 1)
 	})
+	// Callers keep the analyses of a whole site: copy out of the grown
+	// slices so no slack stays allocated.
+	t.buf, t.ends, t.counts = bytes.Clone(t.buf), slices.Clone(t.ends), slices.Clone(t.counts)
 	return t
 }

@@ -34,7 +34,10 @@ func (r *run) all() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return r.sitemap()
+	if err := r.sitemap(); err != nil {
+		return err
+	}
+	return r.sinkErr
 }
 
 // renderArticles renders every article of the view on all cores with the
@@ -267,6 +270,7 @@ func (r *run) kb() error {
 	}
 	slices.Sort(urls)
 	home := &KBHome{}
+	var partnersSection []ArticleLink
 	for _, u := range urls {
 		s := sections[u]
 		sp := &SectionPage{Name: s.name}
@@ -287,6 +291,12 @@ func (r *run) kb() error {
 			home.Partners = append(home.Partners, sum)
 		case strings.Count(u, "/") == 3: // top-level /kb/<section>/
 			home.Sections = append(home.Sections, sum)
+		}
+		if u == partnersURL {
+			// A program-wide section named like the partner collections
+			// (the corpus has "Partners") shares their page, below.
+			partnersSection = sp.Articles
+			continue
 		}
 		if err := r.page(&Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
 			Description: fmt.Sprintf("%d knowledge-base articles: %s", len(sp.Articles), s.name)}); err != nil {
@@ -310,14 +320,19 @@ func (r *run) kb() error {
 		Description: "Guides for deploying and supporting marketplace technologies."}); err != nil {
 		return err
 	}
-	// /kb/partners/ lists the partner collections.
+	// /kb/partners/ lists the partner collections, then the articles of
+	// a program-wide section at that address.
 	sp := &SectionPage{Name: "Partner guides"}
 	for _, s := range home.Partners {
 		sp.Articles = append(sp.Articles, ArticleLink{Title: s.Name, URL: s.URL, Summary: fmt.Sprintf("%d articles", s.Count)})
 	}
-	return r.page(&Page{Kind: "section", Title: "Partner guides", Path: "/kb/partners/", Section: sp,
+	sp.Articles = append(sp.Articles, partnersSection...)
+	return r.page(&Page{Kind: "section", Title: "Partner guides", Path: partnersURL, Section: sp,
 		Breadcrumb: []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}})
 }
+
+// partnersURL is the KB page of the partner collections.
+const partnersURL = "/kb/partners/"
 
 type kbSection struct {
 	name     string
@@ -390,7 +405,7 @@ func (r *run) articlePage(a *project.Article) error {
 	}
 	desc := a.Summary
 	if desc == "" {
-		desc = summarize(body.text, 160)
+		desc = body.summary
 	}
 	return r.page(&Page{Kind: "article", Title: a.Title, Path: a.URL, Article: ap, Breadcrumb: crumbs, Description: desc})
 }

@@ -194,6 +194,11 @@ func TestCorpusBuilds(t *testing.T) {
 			t.Errorf("%s: page does not show its title %q", a.Path, a.Title)
 		}
 		assertNoScript(t, name, page)
+		// The corpus's "Partners" section shares /kb/partners/ with the
+		// partner collections: its articles must be listed there.
+		if strings.HasPrefix(a.Path, "content/Partners/") && !bytes.Contains(pub["kb/partners/index.html"], []byte(`href="`+a.URL+`"`)) {
+			t.Errorf("kb/partners/index.html does not list %s of the Partners section", a.URL)
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
+	"github.com/marketplace-program/marketplace/internal/search"
 )
 
 // Incremental builds one site of a project that keeps changing (serve):
@@ -630,7 +631,9 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", a.Path, err)
 	}
-	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings, text: plainText(res.HTML), search: &lazyAnalysis{}}
+	text := plainText(res.HTML)
+	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings,
+		summary: summarize(text, 160), analysis: search.Analyze(text)}
 	return cb, nil
 }
 

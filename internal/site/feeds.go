@@ -27,6 +27,11 @@ func (r *run) sitemap() error {
 			pages = append(pages, strings.TrimSuffix(name, "index.html"))
 		}
 	}
+	if r.sink != nil {
+		for _, name := range r.pages {
+			pages = append(pages, strings.TrimSuffix(name, "index.html"))
+		}
+	}
 	slices.Sort(pages)
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
@@ -119,12 +124,6 @@ func (r *run) static() error {
 func (r *run) assets() error {
 	for _, as := range r.v.assets {
 		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
-		if r.from != nil {
-			if data, ok := r.from.files[name]; ok {
-				r.put(name, data)
-				continue
-			}
-		}
 		data, err := fs.ReadFile(r.p.FS, as.Path)
 		if err != nil {
 			return fmt.Errorf("asset %s: %w", as.Path, err)
@@ -136,8 +135,6 @@ func (r *run) assets() error {
 
 func (r *run) searchIndex() error {
 	var docs []search.Doc
-	var texts []int // docs of article bodies
-	var lazy []*lazyAnalysis
 	for _, pa := range r.v.partners {
 		if pa.Info == nil || (!pa.Listed() && !r.info.Internal) {
 			continue
@@ -164,18 +161,8 @@ func (r *run) searchIndex() error {
 		}
 		body := r.bodies[a.Path]
 		docs = append(docs, search.Doc{URL: r.url(a.URL), Title: a.Title, Kind: "article", Section: sec,
-			Summary: cmp.Or(a.Summary, summarize(body.text, 160)), Text: body.text, Boost: boost})
-		if body.search != nil {
-			texts = append(texts, len(docs)-1)
-			lazy = append(lazy, body.search)
-		}
+			Summary: cmp.Or(a.Summary, body.summary), Analysis: body.analysis, Boost: boost})
 	}
-	// Bodies are analyzed on all cores, once per render whichever site or
-	// build indexes them.
-	parallel(len(texts), func(i int) {
-		d := &docs[texts[i]]
-		d.Analysis = lazy[i].get(d.Text)
-	})
 	for name, data := range search.Build(docs) {
 		r.put(name, data)
 	}

@@ -142,16 +142,38 @@ func (b *Builder) Build(p *project.Project, aud Audience) (publish.Files, error)
 // differently on the public site (to an internal article it may not name),
 // and an asset is read once.
 func (b *Builder) BuildBoth(p *project.Project) (public, internal publish.Files, err error) {
-	in := b.newRun(p, Internal, newView(p, Internal))
-	if err := in.all(); err != nil {
+	public, internal = publish.Files{}, publish.Files{}
+	if err := b.BuildBothTo(p, filesSink(public), filesSink(internal)); err != nil {
 		return nil, nil, err
+	}
+	return public, internal, nil
+}
+
+// Sink receives the files of a site as they are made, from several
+// goroutines; a [publish.Writer] writes them straight to disk, so a large
+// site is never held in memory whole.
+type Sink interface {
+	Put(name string, data []byte) error
+}
+
+type filesSink publish.Files
+
+func (f filesSink) Put(name string, data []byte) error {
+	f[name] = data // run.put holds its lock
+	return nil
+}
+
+// BuildBothTo is BuildBoth with each site's files going to a sink: the
+// internal site's first, then the public site's.
+func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
+	in := b.newRun(p, Internal, newView(p, Internal))
+	in.sink = internal
+	if err := in.all(); err != nil {
+		return err
 	}
 	pub := b.newRun(p, Public, newView(p, Public))
-	pub.from = in
-	if err := pub.all(); err != nil {
-		return nil, nil, err
-	}
-	return pub.files, in.files, nil
+	pub.sink, pub.from = public, in
+	return pub.all()
 }
 
 func (b *Builder) build(p *project.Project, aud Audience) (publish.Files, error) {
@@ -186,8 +208,14 @@ type run struct {
 	// from-runs.
 	cached map[string]*cachedBody
 	// from is a finished run of the same project for the other audience:
-	// its bodies and assets are reused where they fit.
+	// its bodies are reused where they fit.
 	from *run
+	// sink, when set, takes the files instead of files; sinkErr is its
+	// first error.
+	sink    Sink
+	sinkErr error
+	sent    map[string]bool
+	pages   []string // names of the pages put, for the sitemap
 	// want, when set, picks the pages to execute; the others are left
 	// out (an incremental build keeps their earlier bytes).
 	want func(name string) bool
@@ -196,26 +224,35 @@ type run struct {
 type renderedArticle struct {
 	html     template.HTML
 	headings []markdown.Heading
-	text     string
-	// search is text analyzed for the index, made on first use and shared
-	// by every copy: the other site and later builds index the same text.
-	search *lazyAnalysis
-}
-
-type lazyAnalysis struct {
-	once sync.Once
-	a    *search.Analysis
-}
-
-func (l *lazyAnalysis) get(text string) *search.Analysis {
-	l.once.Do(func() { l.a = search.Analyze(text) })
-	return l.a
+	// summary is the start of the text, for descriptions; the text itself
+	// is kept only as analyzed for the search index, so the bodies of a
+	// large site stay small while its pages are written.
+	summary  string
+	analysis *search.Analysis
 }
 
 func (r *run) put(name string, data []byte) {
 	r.mu.Lock()
-	r.files[name] = data
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if strings.HasSuffix(name, "index.html") {
+		r.pages = append(r.pages, name)
+	}
+	if r.sink == nil {
+		r.files[name] = data
+		return
+	}
+	// A sink takes each name once; two pages at one address (a broken
+	// tree built with --keep-going) keep the first.
+	if r.sent[name] {
+		return
+	}
+	if r.sent == nil {
+		r.sent = map[string]bool{}
+	}
+	r.sent[name] = true
+	if err := r.sink.Put(name, data); err != nil && r.sinkErr == nil {
+		r.sinkErr = err
+	}
 }
 
 // url makes a site path absolute under the base path.

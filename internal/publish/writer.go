@@ -1,0 +1,222 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+)
+
+// Writer writes one site file by file while it is being built, so the
+// pages need not all be held in memory, into a temporary directory beside
+// the target. Commit swaps it into place; Abort (or a failed Put) leaves
+// the target as it was. Put may be called from many goroutines.
+type Writer struct {
+	target, tmp string
+	link        *Writer // an earlier site whose identical files are linked
+
+	mu    sync.Mutex
+	dirs  map[string]bool
+	sums  map[string]uint64 // hash of each file put, for linking
+	seed  maphash.Seed
+	err   error
+	jobs  chan job
+	wg    sync.WaitGroup
+	flush sync.Once // of link, before the first Put
+	done  bool
+}
+
+type job struct {
+	name string
+	data []byte
+	sum  uint64
+}
+
+// NewWriter starts writing a site that will replace target. With link
+// set, a file whose name and bytes equal one that link was given is made
+// a hard link to it where the file system allows; link must be given no
+// more files once this writer is, and must not be committed or aborted
+// before it.
+func NewWriter(target string, link *Writer) (*Writer, error) {
+	target = filepath.Clean(target)
+	parent := filepath.Dir(target)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
+	if err != nil {
+		return nil, err
+	}
+	// MkdirTemp makes the directory 0700; a published site is world-readable.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	w := &Writer{target: target, tmp: tmp, link: link, dirs: map[string]bool{".": true},
+		sums: map[string]uint64{}, seed: maphash.MakeSeed(), jobs: make(chan job, 4*writers)}
+	if link != nil {
+		w.seed = link.seed
+	}
+	for range writers {
+		w.wg.Go(w.work)
+	}
+	return w, nil
+}
+
+// Put queues data to be written as name. The caller must not change data
+// afterwards. An error is that of this or an earlier Put; Commit reports
+// it too.
+func (w *Writer) Put(name string, data []byte) error {
+	if !validPath(name) {
+		return w.fail(fmt.Errorf("publish: refusing to write %q: not a clean relative path", name))
+	}
+	if w.link != nil {
+		// Files are linked only once they exist.
+		w.flush.Do(func() { w.link.wait() })
+	}
+	sum := maphash.Bytes(w.seed, data)
+	w.mu.Lock()
+	if w.err != nil || w.done {
+		err := w.err
+		w.mu.Unlock()
+		return cmpErr(err, errors.New("publish: Put after Commit or Abort"))
+	}
+	if _, dup := w.sums[name]; dup {
+		w.mu.Unlock()
+		return w.fail(fmt.Errorf("publish: %s written twice", name))
+	}
+	w.sums[name] = sum
+	err := w.mkdir(path.Dir(name))
+	w.mu.Unlock()
+	if err != nil {
+		return w.fail(err)
+	}
+	w.jobs <- job{name, data, sum}
+	return nil
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// Len is the number of files put.
+func (w *Writer) Len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.sums)
+}
+
+// mkdir makes d and its parents under tmp; w.mu is held.
+func (w *Writer) mkdir(d string) error {
+	if w.dirs[d] {
+		return nil
+	}
+	if err := w.mkdir(path.Dir(d)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(filepath.Join(w.tmp, filepath.FromSlash(d)), 0o755); err != nil {
+		return err
+	}
+	w.dirs[d] = true
+	return nil
+}
+
+func (w *Writer) fail(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+func (w *Writer) work() {
+	for j := range w.jobs {
+		if err := w.write(j); err != nil {
+			w.fail(err)
+		}
+	}
+}
+
+func (w *Writer) write(j job) error {
+	full := filepath.Join(w.tmp, filepath.FromSlash(j.name))
+	if l := w.link; l != nil {
+		l.mu.Lock()
+		sum, ok := l.sums[j.name]
+		l.mu.Unlock()
+		if ok && sum == j.sum {
+			src := filepath.Join(l.tmp, filepath.FromSlash(j.name))
+			// The hash only says where to look: the bytes decide, so a
+			// collision can never put another site's file here.
+			if old, err := os.ReadFile(src); err == nil && bytes.Equal(old, j.data) && os.Link(src, full) == nil {
+				return nil
+			}
+		}
+	}
+	return os.WriteFile(full, j.data, 0o644)
+}
+
+// wait blocks until every queued file is written; no Put may follow.
+func (w *Writer) wait() error {
+	w.mu.Lock()
+	if !w.done {
+		w.done = true
+		close(w.jobs)
+	}
+	w.mu.Unlock()
+	w.wg.Wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// Commit waits for the queued files and swaps the site into place. On an
+// error nothing is swapped and the temporary directory is removed.
+func (w *Writer) Commit() error { return CommitAll(w) }
+
+// CommitAll waits for the queued files of every writer, then swaps each
+// site into place, in order: when any failed, none is swapped. A writer
+// linking to another must come before it.
+func CommitAll(ws ...*Writer) error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, w.wait())
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, w := range ws {
+			w.Abort()
+		}
+		return err
+	}
+	for i, w := range ws {
+		if err := swap(w.tmp, w.target); err != nil {
+			for _, rest := range ws[i:] {
+				rest.Abort()
+			}
+			for _, done := range ws[:i] {
+				os.RemoveAll(done.tmp)
+			}
+			return err
+		}
+	}
+	// After the swaps the temporary directories hold the previous sites
+	// (or nothing).
+	errs = errs[:0]
+	for _, w := range ws {
+		errs = append(errs, os.RemoveAll(w.tmp))
+	}
+	return errors.Join(errs...)
+}
+
+// Abort discards everything written; the target stays as it was.
+func (w *Writer) Abort() {
+	w.wait()
+	os.RemoveAll(w.tmp)
+}
