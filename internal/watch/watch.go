@@ -11,7 +11,7 @@
 //
 // # Batching
 //
-// Events are collected until none has arrived for Options.Quiet (30 ms by
+// Events are collected until none has arrived for Options.Quiet (20 ms by
 // default), then delivered as one Batch of distinct paths. A batch is held
 // while the receiver is busy and merges with the next, so a consumer that
 // rebuilds on each batch runs one build at a time with at most one
@@ -54,7 +54,7 @@ type Batch struct {
 // Options configure a Watcher.
 type Options struct {
 	// Quiet is how long no event must arrive before a batch is cut;
-	// default 30ms.
+	// default 20ms.
 	Quiet time.Duration
 	// MaxDelay cuts a batch even while events keep coming; default 1s.
 	MaxDelay time.Duration
@@ -86,7 +86,7 @@ type Watcher struct {
 // worth showing as is: it names the setting to raise.
 func New(root string, opts Options) (*Watcher, error) {
 	if opts.Quiet <= 0 {
-		opts.Quiet = 30 * time.Millisecond
+		opts.Quiet = 20 * time.Millisecond
 	}
 	if opts.MaxDelay <= 0 {
 		opts.MaxDelay = time.Second
