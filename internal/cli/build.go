@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/marketplace-program/marketplace/internal/history"
+	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
 	"github.com/marketplace-program/marketplace/internal/site"
@@ -205,7 +206,7 @@ func contentFS(opts *BuildOptions) (fs.FS, error) {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("content root %s is not a directory", opts.Root)
 		}
-		return os.DirFS(opts.Root), nil
+		return load.DirFS(opts.Root), nil
 	}
 	fsys, err := history.TreeFS(opts.Root, opts.Ref)
 	if err != nil {

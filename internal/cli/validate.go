@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/model"
 	"github.com/marketplace-program/marketplace/internal/project"
 )
@@ -109,7 +110,7 @@ func openProject(root string, asOf time.Time) (*project.Project, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("content root %s is not a directory", root)
 	}
-	return project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	return project.Open(load.DirFS(root), project.Options{AsOf: asOf})
 }
 
 // outputFlags are the --format and --as-of flags most commands share.

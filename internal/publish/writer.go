@@ -160,7 +160,7 @@ func (w *Writer) write(j job) error {
 			}
 		}
 	}
-	return os.WriteFile(full, j.data, 0o644)
+	return createFile(full, j.data)
 }
 
 // wait blocks until every queued file is written; no Put may follow.

@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/site"
@@ -165,7 +166,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	fsys := os.DirFS(opts.Root)
+	fsys := load.DirFS(opts.Root)
 	in, err := project.NewIncremental(fsys, project.Options{AsOf: opts.AsOf})
 	if err != nil {
 		return nil, err
