@@ -309,11 +309,7 @@ func (r *run) kb() error {
 	slices.SortFunc(home.Sections, func(a, b SectionSummary) int {
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
-	recent := slices.Clone(r.v.articles)
-	slices.SortStableFunc(recent, func(a, b *project.Article) int {
-		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
-	})
-	for _, a := range recent[:min(8, len(recent))] {
+	for _, a := range newest(r.v.articles, 8) {
 		home.Recent = append(home.Recent, r.articleLink(a))
 	}
 	if err := r.page(&Page{Kind: "kb", Title: "Knowledge base", Path: "/kb/", KB: home,
@@ -329,6 +325,29 @@ func (r *run) kb() error {
 	sp.Articles = append(sp.Articles, partnersSection...)
 	return r.page(&Page{Kind: "section", Title: "Partner guides", Path: partnersURL, Section: sp,
 		Breadcrumb: []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}})
+}
+
+// newest returns the n articles with the latest dates, latest first, ties
+// by path: one pass over the KB, as a preview rebuilds this list often.
+func newest(arts []*project.Article, n int) []*project.Article {
+	if n <= 0 {
+		return nil
+	}
+	before := func(a, b *project.Article) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
+	}
+	var top []*project.Article
+	for _, a := range arts {
+		if len(top) == n && before(a, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, a, before)
+		top = slices.Insert(top, i, a)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // partnersURL is the KB page of the partner collections.

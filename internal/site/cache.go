@@ -289,7 +289,10 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		if len(d.metaChanged) > 0 {
 			steps = append(steps, r.feed, r.apiArticles)
 		}
-		if r.info.Internal && (partnersChanged || len(d.metaChanged) > 0) {
+		// The dashboard shows partners and how many articles of each kind
+		// they have, not the articles' titles or dates; the calendar only
+		// partners' deadlines.
+		if r.info.Internal && (partnersChanged || d.docsChanged) {
 			steps = append(steps, r.dashboard, r.calendar)
 		}
 		for _, step := range steps {
@@ -420,10 +423,13 @@ func (n *built) allBodies(v *view) map[string]renderedArticle {
 
 // delta is what changed between two builds.
 type delta struct {
-	pairs           []pair             // articles of both builds whose value changed
-	added           []*project.Article // new on the site
-	removed         []*project.Article // old values no longer on the site
-	metaChanged     []*project.Article // old and new values whose listing data changed
+	pairs       []pair             // articles of both builds whose value changed
+	added       []*project.Article // new on the site
+	removed     []*project.Article // old values no longer on the site
+	metaChanged []*project.Article // old and new values whose listing data changed
+	// docsChanged is set when a partner's count of public or internal
+	// articles may have changed (the dashboard's documentation checks).
+	docsChanged     bool
 	changedPartners map[string]bool
 }
 
@@ -439,16 +445,21 @@ func diff(o, n *built) delta {
 		case j == len(news) || (i < len(olds) && olds[i].Path < news[j].Path):
 			d.removed = append(d.removed, olds[i])
 			d.metaChanged = append(d.metaChanged, olds[i])
+			d.docsChanged = true
 			i++
 		case i == len(olds) || news[j].Path < olds[i].Path:
 			d.added = append(d.added, news[j])
 			d.metaChanged = append(d.metaChanged, news[j])
+			d.docsChanged = true
 			j++
 		default:
 			if olds[i] != news[j] {
 				d.pairs = append(d.pairs, pair{olds[i], news[j]})
 				if metaOf(olds[i]) != metaOf(news[j]) {
 					d.metaChanged = append(d.metaChanged, olds[i], news[j])
+					if olds[i].PartnerID != news[j].PartnerID || olds[i].Internal() != news[j].Internal() {
+						d.docsChanged = true
+					}
 				}
 			}
 			i++

@@ -1,6 +1,17 @@
 package site
 
-import "testing"
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/project"
+)
 
 func TestPlainText(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -19,6 +30,32 @@ func TestPlainText(t *testing.T) {
 	for _, tt := range tests {
 		if got := plainText([]byte(tt.in)); got != tt.want {
 			t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNewestMatchesSorting(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var arts []*project.Article
+	for range 300 {
+		a := &project.Article{Article: &load.Article{Path: fmt.Sprintf("content/s/%03d.md", rnd.IntN(1000))},
+			Date: time.Date(2020, 1, 1+rnd.IntN(40), 0, 0, 0, 0, time.UTC)} // many ties
+		arts = append(arts, a)
+	}
+	sorted := slices.Clone(arts)
+	slices.SortStableFunc(sorted, func(a, b *project.Article) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
+	})
+	for _, n := range []int{0, 1, 8, 300, 400} {
+		got := newest(arts, n)
+		want := sorted[:min(n, len(sorted))]
+		if len(got) != len(want) {
+			t.Fatalf("newest(%d): %d articles, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Date != want[i].Date || got[i].Path != want[i].Path {
+				t.Errorf("newest(%d)[%d] = %s %s, want %s %s", n, i, got[i].Date, got[i].Path, want[i].Date, want[i].Path)
+			}
 		}
 	}
 }
