@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -493,6 +494,10 @@ func (r *run) apiPartners() error {
 
 // apiArticles lists every article of this site. Dates come from Git history
 // when known, else null (the history seam fills them).
+//
+// Each article's entry is encoded on its own and kept in r.api, so a
+// preview rebuild encodes only the articles that changed; the file is the
+// same bytes json.MarshalIndent makes of the whole list.
 func (r *run) apiArticles() error {
 	type article struct {
 		Source  string   `json:"source"`
@@ -504,27 +509,45 @@ func (r *run) apiArticles() error {
 		Updated *string  `json:"updated"`
 		Authors []string `json:"authors"`
 	}
-	doc := struct {
-		Articles []article `json:"articles"`
-	}{Articles: []article{}}
-	for _, a := range r.v.articles {
-		ar := article{Source: a.Path, URL: r.abs(r.url(a.URL)), Title: a.Title, Authors: []string{}}
-		if a.PartnerID != "" {
-			id := a.PartnerID
-			ar.Partner = &id
-		} else if a.Section != "" {
-			s := a.Section
-			ar.Section = &s
-		}
-		if h := r.b.opts.History; h != nil {
-			if created, updated, authors, ok := h.File(a.Path); ok {
-				c, u := created.Format("2006-01-02"), updated.Format("2006-01-02")
-				ar.Created, ar.Updated, ar.Authors = &c, &u, authors
+	next := make(map[*project.Article][]byte, len(r.v.articles))
+	var b bytes.Buffer
+	b.WriteString("{\n  \"articles\": [")
+	for i, a := range r.v.articles {
+		entry := r.api[a]
+		if entry == nil {
+			ar := article{Source: a.Path, URL: r.abs(r.url(a.URL)), Title: a.Title, Authors: []string{}}
+			if a.PartnerID != "" {
+				id := a.PartnerID
+				ar.Partner = &id
+			} else if a.Section != "" {
+				s := a.Section
+				ar.Section = &s
+			}
+			if h := r.b.opts.History; h != nil {
+				if created, updated, authors, ok := h.File(a.Path); ok {
+					c, u := created.Format("2006-01-02"), updated.Format("2006-01-02")
+					ar.Created, ar.Updated, ar.Authors = &c, &u, authors
+				}
+			}
+			var err error
+			if entry, err = json.MarshalIndent(ar, "    ", "  "); err != nil {
+				return err
 			}
 		}
-		doc.Articles = append(doc.Articles, ar)
+		next[a] = entry
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		b.Write(entry)
 	}
-	return r.json("api/articles.json", doc)
+	if len(r.v.articles) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]\n}\n")
+	r.api = next
+	r.put("api/articles.json", b.Bytes())
+	return nil
 }
 
 func (r *run) json(name string, v any) error {

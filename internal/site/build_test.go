@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/gen"
 	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/publish"
 	"github.com/marketplace-program/marketplace/internal/site"
 )
 
@@ -227,5 +229,31 @@ func BenchmarkBuild10k(b *testing.B) {
 		if _, err := builder.Build(p, site.Internal); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// api/articles.json is assembled from entries encoded one by one; it must
+// read as json.MarshalIndent would write it.
+func TestAPIArticlesIsIndentedJSON(t *testing.T) {
+	_, pub, in := buildBoth(t, exampleRoot(t))
+	for _, f := range []publish.Files{pub, in, {"api/articles.json": []byte("{\n  \"articles\": []\n}\n")}} {
+		got := f["api/articles.json"]
+		var compact, want bytes.Buffer
+		if err := json.Compact(&compact, got); err != nil {
+			t.Fatalf("api/articles.json is not JSON: %v", err)
+		}
+		if err := json.Indent(&want, compact.Bytes(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteByte('\n')
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("api/articles.json is not in MarshalIndent's layout:\n%.600s", got)
+		}
+	}
+	var doc struct {
+		Articles []struct{ Source, Title string } `json:"articles"`
+	}
+	if err := json.Unmarshal(in["api/articles.json"], &doc); err != nil || len(doc.Articles) < 20 {
+		t.Fatalf("internal api/articles.json: %d articles, %v", len(doc.Articles), err)
 	}
 }

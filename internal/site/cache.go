@@ -68,6 +68,7 @@ type built struct {
 	bodies   map[string]*cachedBody
 	partners map[string]*project.Partner // project partners by id
 	kbPages  map[string]bool
+	api      map[*project.Article][]byte // see run.api
 	// searchStale is set when files hold an older search index than the
 	// project (the index was deferred).
 	searchStale bool
@@ -157,6 +158,9 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 
 	r := c.b.newRun(p, c.aud, v)
+	if o != nil {
+		r.api = o.api
+	}
 	rendered, err := c.bodies(r, o, n, links, d)
 	if err != nil {
 		return nil, err
@@ -406,6 +410,7 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		}
 	}
 	n.searchStale = searchStale
+	n.api = r.api
 	n.files = tree
 	ch.Files = tree
 	c.last, c.carry, c.Static = n, nil, false

@@ -216,6 +216,9 @@ type run struct {
 	sinkErr error
 	sent    map[string]bool
 	pages   []string // names of the pages put, for the sitemap
+	// api holds the encoded entries of api/articles.json by article, from
+	// the last build of an Incremental and then of this run.
+	api map[*project.Article][]byte
 	// want, when set, picks the pages to execute; the others are left
 	// out (an incremental build keeps their earlier bytes).
 	want func(name string) bool
