@@ -274,11 +274,23 @@ func (r *run) kb() error {
 	var partnersSection []ArticleLink
 	for _, u := range urls {
 		s := sections[u]
+		// A section page a preview rebuild does not redraw needs no
+		// work unless the KB home summarizes it.
+		onHome := s.partner != nil || strings.Count(u, "/") == 3
+		wanted := u == partnersURL || r.want == nil || r.want(pageFile(u))
+		if !wanted && !onHome {
+			continue
+		}
 		sp := &SectionPage{Name: s.name}
 		for _, a := range s.articles {
 			sp.Articles = append(sp.Articles, r.articleLink(a))
 		}
-		sortArticles(sp.Articles)
+		if wanted {
+			sortArticles(sp.Articles)
+		} else {
+			// Only the KB home's top five are shown.
+			sp.Articles = firstArticles(sp.Articles, 5)
+		}
 		crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
 		if s.partner != nil {
 			c := r.card(s.partner)
@@ -286,7 +298,7 @@ func (r *run) kb() error {
 		} else {
 			crumbs = append(crumbs, r.parentCrumbs(u, sections)...)
 		}
-		sum := SectionSummary{Name: s.name, URL: r.url(u), Count: len(sp.Articles), Top: sp.Articles[:min(5, len(sp.Articles))]}
+		sum := SectionSummary{Name: s.name, URL: r.url(u), Count: len(s.articles), Top: sp.Articles[:min(5, len(sp.Articles))]}
 		switch {
 		case s.partner != nil:
 			home.Partners = append(home.Partners, sum)
@@ -299,7 +311,10 @@ func (r *run) kb() error {
 			partnersSection = sp.Articles
 			continue
 		}
-		if err := r.page(&Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
+		if !wanted {
+			continue
+		}
+		if err := r.exec(pageFile(u), &Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
 			Description: fmt.Sprintf("%d knowledge-base articles: %s", len(sp.Articles), s.name)}); err != nil {
 			return err
 		}
@@ -329,21 +344,33 @@ func (r *run) kb() error {
 }
 
 // newest returns the n articles with the latest dates, latest first, ties
-// by path: one pass over the KB, as a preview rebuilds this list often.
+// by path.
 func newest(arts []*project.Article, n int) []*project.Article {
+	return firstN(arts, n, func(a, b *project.Article) int {
+		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
+	})
+}
+
+// firstN returns the n smallest elements of s by cmp, in order, as a
+// stable sort would put them first: one pass, where sorting all of a KB
+// for a page's few entries cost a preview rebuild milliseconds.
+func firstN[T any](s []T, n int, cmp func(a, b T) int) []T {
 	if n <= 0 {
 		return nil
 	}
-	before := func(a, b *project.Article) int {
-		return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Path, b.Path))
-	}
-	var top []*project.Article
-	for _, a := range arts {
-		if len(top) == n && before(a, top[n-1]) >= 0 {
+	top := make([]T, 0, n+1)
+	for _, x := range s {
+		if len(top) == n && cmp(x, top[n-1]) >= 0 {
 			continue
 		}
-		i, _ := slices.BinarySearchFunc(top, a, before)
-		top = slices.Insert(top, i, a)
+		// After the equal ones already in: stable.
+		i, _ := slices.BinarySearchFunc(top, x, func(e, t T) int {
+			if cmp(e, t) <= 0 {
+				return -1
+			}
+			return 1
+		})
+		top = slices.Insert(top, i, x)
 		if len(top) > n {
 			top = top[:n]
 		}

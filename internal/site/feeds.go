@@ -68,8 +68,7 @@ func (r *run) feed() error {
 		}
 		es = append(es, entry{a, t})
 	}
-	slices.SortStableFunc(es, func(x, y entry) int { return cmp.Or(y.updated.Compare(x.updated), strings.Compare(x.a.Path, y.a.Path)) })
-	es = es[:min(50, len(es))]
+	es = firstN(es, 50, func(x, y entry) int { return cmp.Or(y.updated.Compare(x.updated), strings.Compare(x.a.Path, y.a.Path)) })
 	var newest time.Time
 	if len(es) > 0 {
 		newest = es[0].updated

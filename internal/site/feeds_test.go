@@ -59,3 +59,20 @@ func TestNewestMatchesSorting(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstNIsAStableSortsPrefix(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	type item struct{ key, seq int }
+	var s []item
+	for i := range 500 {
+		s = append(s, item{rnd.IntN(20), i})
+	}
+	byKey := func(a, b item) int { return cmp.Compare(a.key, b.key) }
+	sorted := slices.Clone(s)
+	slices.SortStableFunc(sorted, byKey)
+	for _, n := range []int{0, 1, 7, 50, 500, 600} {
+		if got, want := firstN(s, n, byKey), sorted[:min(n, len(sorted))]; !slices.Equal(got, want) {
+			t.Errorf("firstN(%d) = %v, want %v", n, got, want)
+		}
+	}
+}

@@ -289,13 +289,24 @@ func (b *Builder) funcs() template.FuncMap {
 }
 
 func (r *run) page(p *Page) error {
-	name := strings.TrimPrefix(p.Path, "/")
-	if name == "" || strings.HasSuffix(name, "/") {
-		name += "index.html"
-	}
+	name := pageFile(p.Path)
 	if r.want != nil && !r.want(name) {
 		return nil
 	}
+	return r.exec(name, p)
+}
+
+// pageFile is the file a page path is written to.
+func pageFile(path string) string {
+	name := strings.TrimPrefix(path, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	return name
+}
+
+// exec executes page p into file name, which want has already allowed.
+func (r *run) exec(name string, p *Page) error {
 	p.Site = r.info
 	if r.info.Internal {
 		p.NoIndex = true
@@ -318,26 +329,46 @@ func (r *run) page(p *Page) error {
 }
 
 func sortArticles(links []ArticleLink) {
-	// The lowercase titles are made once, not in every comparison: KB
-	// pages sort sections of thousands of articles.
-	type keyed struct {
-		lower string
-		link  ArticleLink
-	}
-	ks := make([]keyed, len(links))
-	for i, l := range links {
-		ks[i] = keyed{strings.ToLower(l.Title), l}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		if a.link.Sticky != b.link.Sticky {
-			if a.link.Sticky {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(strings.Compare(a.lower, b.lower), strings.Compare(a.link.URL, b.link.URL))
-	})
+	ks := keyLinks(links)
+	slices.SortStableFunc(ks, compareKeyed)
 	for i := range ks {
 		links[i] = ks[i].link
 	}
+}
+
+// firstArticles is the first n of links as sortArticles orders them,
+// without sorting the rest.
+func firstArticles(links []ArticleLink, n int) []ArticleLink {
+	var out []ArticleLink
+	for _, k := range firstN(keyLinks(links), n, compareKeyed) {
+		out = append(out, k.link)
+	}
+	return out
+}
+
+// keyedLink carries its lowercase title, made once rather than in every
+// comparison: KB pages sort sections of thousands of articles.
+type keyedLink struct {
+	lower string
+	link  ArticleLink
+}
+
+func keyLinks(links []ArticleLink) []keyedLink {
+	ks := make([]keyedLink, len(links))
+	for i, l := range links {
+		ks[i] = keyedLink{strings.ToLower(l.Title), l}
+	}
+	return ks
+}
+
+// compareKeyed puts sticky articles first, then orders by title, case
+// folded, then URL.
+func compareKeyed(a, b keyedLink) int {
+	if a.link.Sticky != b.link.Sticky {
+		if a.link.Sticky {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(strings.Compare(a.lower, b.lower), strings.Compare(a.link.URL, b.link.URL))
 }
