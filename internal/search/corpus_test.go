@@ -316,3 +316,18 @@ func BenchmarkBuild(b *testing.B) {
 		Build(docs)
 	}
 }
+
+// BenchmarkBuildAnalyzed is Build as the sites call it: every body
+// already analyzed (once per render, shared by both sites and by preview
+// rebuilds), so it measures the merge and the encoding.
+func BenchmarkBuildAnalyzed(b *testing.B) {
+	docs := syntheticCorpus(10000)
+	for i := range docs {
+		docs[i].Analysis = Analyze(docs[i].Text)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		Build(docs)
+	}
+}
