@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"maps"
@@ -167,7 +168,10 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 	ch := &Change{Rendered: len(rendered), Full: full}
 	var kbSeen, kbWant map[string]bool
+	var wantMu sync.Mutex // steps run in parallel
 	r.want = func(name string) bool {
+		wantMu.Lock()
+		defer wantMu.Unlock()
 		if kbSeen != nil {
 			kbSeen[name] = true
 			if kbWant != nil && !kbWant[name] {
@@ -299,10 +303,13 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		if r.info.Internal && (partnersChanged || d.docsChanged) {
 			steps = append(steps, r.dashboard, r.calendar)
 		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return nil, err
-			}
+		// These write disjoint files and only read the project: side by
+		// side, so the dashboard of a partner edit does not wait for the
+		// listing, nor the listing for it.
+		errs := make([]error, len(steps))
+		parallel(len(steps), func(i int) { errs[i] = steps[i]() })
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
 		}
 
 		// Assets: drop those no longer used, copy new and rewritten ones.
