@@ -249,18 +249,11 @@ func (r *run) kb() error {
 			s.articles = append(s.articles, a)
 			continue
 		}
-		// Every folder level is a section; its name is the folder's own.
-		segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
-		u := "/kb/"
-		for _, seg := range segs {
-			if seg == "." || seg == "" {
-				continue
-			}
-			u += project.Slug(seg) + "/"
-			s := sections[u]
+		for _, l := range sectionLevels(a) {
+			s := sections[l.URL]
 			if s == nil {
-				s = &kbSection{url: u, name: seg}
-				sections[u] = s
+				s = &kbSection{url: l.URL, name: l.Title}
+				sections[l.URL] = s
 			}
 			s.articles = append(s.articles, a)
 		}
@@ -277,7 +270,7 @@ func (r *run) kb() error {
 		// A section page a preview rebuild does not redraw needs no
 		// work unless the KB home summarizes it.
 		onHome := s.partner != nil || strings.Count(u, "/") == 3
-		wanted := u == partnersURL || r.want == nil || r.want(pageFile(u))
+		wanted := u == partnersURL || r.want == nil || r.want(pageName(u))
 		if !wanted && !onHome {
 			continue
 		}
@@ -314,7 +307,7 @@ func (r *run) kb() error {
 		if !wanted {
 			continue
 		}
-		if err := r.exec(pageFile(u), &Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
+		if err := r.exec(pageName(u), &Page{Kind: "section", Title: s.name, Path: u, Section: sp, Breadcrumb: crumbs,
 			Description: fmt.Sprintf("%d knowledge-base articles: %s", len(sp.Articles), s.name)}); err != nil {
 			return err
 		}
@@ -378,6 +371,22 @@ func firstN[T any](s []T, n int, cmp func(a, b T) int) []T {
 	return top
 }
 
+// sectionLevels lists the KB sections a program-wide article is in,
+// outermost first: every folder level is a section named as the folder,
+// at a path made of the folders' slugs.
+func sectionLevels(a *project.Article) []Link {
+	var out []Link
+	u := "/kb/"
+	for _, seg := range strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/") {
+		if seg == "." || seg == "" {
+			continue
+		}
+		u += project.Slug(seg) + "/"
+		out = append(out, Link{Title: seg, URL: u})
+	}
+	return out
+}
+
 // partnersURL is the KB page of the partner collections.
 const partnersURL = "/kb/partners/"
 
@@ -434,14 +443,8 @@ func (r *run) articlePage(a *project.Article) error {
 			ap.Support = &sc
 		}
 	} else {
-		segs := strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/")
-		u := "/kb/"
-		for _, seg := range segs {
-			if seg == "." || seg == "" {
-				continue
-			}
-			u += project.Slug(seg) + "/"
-			crumbs = append(crumbs, Link{Title: seg, URL: r.url(u)})
+		for _, l := range sectionLevels(a) {
+			crumbs = append(crumbs, Link{Title: l.Title, URL: r.url(l.URL)})
 		}
 		if len(crumbs) > 1 {
 			ap.Section = crumbs[1]

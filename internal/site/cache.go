@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"maps"
 	"net/url"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -511,13 +510,8 @@ func sectionPages(a *project.Article) []string {
 		return []string{"kb/partners/" + a.PartnerID + "/index.html"}
 	}
 	var out []string
-	u := "kb/"
-	for _, seg := range strings.Split(strings.TrimPrefix(path.Dir(a.Path), "content/"), "/") {
-		if seg == "." || seg == "" {
-			continue
-		}
-		u += project.Slug(seg) + "/"
-		out = append(out, u+"index.html")
+	for _, l := range sectionLevels(a) {
+		out = append(out, pageName(l.URL))
 	}
 	return out
 }

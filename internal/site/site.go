@@ -289,20 +289,11 @@ func (b *Builder) funcs() template.FuncMap {
 }
 
 func (r *run) page(p *Page) error {
-	name := pageFile(p.Path)
+	name := pageName(p.Path)
 	if r.want != nil && !r.want(name) {
 		return nil
 	}
 	return r.exec(name, p)
-}
-
-// pageFile is the file a page path is written to.
-func pageFile(path string) string {
-	name := strings.TrimPrefix(path, "/")
-	if name == "" || strings.HasSuffix(name, "/") {
-		name += "index.html"
-	}
-	return name
 }
 
 // exec executes page p into file name, which want has already allowed.
