@@ -96,10 +96,10 @@ type Article struct {
 	Section           string // first folder under content/ for program-wide articles
 }
 
-// Asset is a non-Markdown file under content/. It is not read.
+// Asset is a non-Markdown file under content/. It is not read, nor even
+// stat'ed: a root can hold tens of thousands.
 type Asset struct {
 	Path string
-	Size int64
 }
 
 // Load reads a content root. It never panics; problems go to the returned
@@ -225,10 +225,10 @@ func escapes(p, target string) bool {
 }
 
 func (w *walker) addFile(p string, e fs.DirEntry, kind jobKind, pd *PartnerDir) *job {
+	// The size is looked up by the worker that reads the file: on the
+	// walk, one stat per file made the only serial part of loading the
+	// longest.
 	j := &job{path: p, kind: kind, partner: pd, size: -1}
-	if info, err := e.Info(); err == nil {
-		j.size = info.Size()
-	}
 	w.jobs = append(w.jobs, j)
 	return j
 }
@@ -327,11 +327,7 @@ func (w *walker) visitContent(p string, e fs.DirEntry, err error) error {
 		w.addFile(p, e, kindArticle, nil)
 		return nil
 	}
-	a := &Asset{Path: p}
-	if info, err := e.Info(); err == nil {
-		a.Size = info.Size()
-	}
-	w.assts = append(w.assts, a)
+	w.assts = append(w.assts, &Asset{Path: p})
 	return nil
 }
 
@@ -357,6 +353,9 @@ func (w *walker) run() {
 var bom = []byte("\ufeff")
 
 func (w *walker) do(j *job) {
+	if info, err := fs.Stat(w.fsys, j.path); err == nil {
+		j.size = info.Size()
+	}
 	if j.size > w.opts.MaxFileSize {
 		j.src = diag.NewSource(j.path, nil)
 		j.diags.Errorf(diag.Pos{File: j.path}, "load.too-large", "keep files under the size limit; move large assets out of the repository",
