@@ -121,10 +121,11 @@ func BenchmarkSaveToReload(b *testing.B) {
 	}
 }
 
-// waitSearch waits for the background search index of the current build.
+// waitSearch waits for the background work of the current build: its
+// search index and the collection of its garbage.
 func waitSearch(s *Server) {
 	if ps := s.snap.Load().search; ps != nil {
-		<-ps.done
+		<-ps.settled
 	}
 }
 

@@ -53,6 +53,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -125,6 +126,9 @@ type pendingSearch struct {
 	done  chan struct{}
 	sites [2]*site.Tree // complete, after done
 	err   error
+	// settled is closed after done, once the garbage of the build and
+	// its index has been collected.
+	settled chan struct{}
 }
 
 // Status is the outcome of the latest build, as the client script and
@@ -272,7 +276,7 @@ func (s *Server) Build(changed []string, all bool) Event {
 		}
 		next.search = nil
 		if changes[0].Search != nil || changes[1].Search != nil {
-			next.search = &pendingSearch{done: make(chan struct{}), sites: next.sites}
+			next.search = &pendingSearch{done: make(chan struct{}), settled: make(chan struct{}), sites: next.sites}
 		}
 		ev.OK, ev.Good = true, s.seq
 	} else {
@@ -339,6 +343,18 @@ func (s *Server) build(changed []string, all bool) (*project.Project, diag.List)
 // build has made them moot.
 func (s *Server) completeSearch(snap *snapshot, changes [2]*site.Change) {
 	ps := snap.search
+	defer close(ps.settled)
+	s.buildSearch(ps, changes)
+	if ps.err == nil {
+		// Collect the garbage of the build and its index now, while the
+		// author reads the page, rather than make the next save's rebuild
+		// sweep it and assist the collector: that was most of the spread
+		// between the median and the slow saves.
+		runtime.GC()
+	}
+}
+
+func (s *Server) buildSearch(ps *pendingSearch, changes [2]*site.Change) {
 	defer close(ps.done)
 	s.searchMu.Lock()
 	defer s.searchMu.Unlock()
