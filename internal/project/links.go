@@ -38,6 +38,11 @@ type Target struct {
 	Path string
 }
 
+// Published reports whether a is the article published at its URL. Two
+// articles at one URL are an error (article.duplicate-url); a site built
+// anyway publishes the first by path.
+func (p *Project) Published(a *Article) bool { return p.articleByURL[a.URL] == a }
+
 // Resolve interprets a link found in article from: a relative path to an
 // article or asset ("../Backup/x.md#part", "images/a.png"), a fragment,
 // a site-absolute path ("/kb/…"), or a URL of the legacy KB listed in the

@@ -32,12 +32,10 @@ func newView(p *project.Project, aud Audience) *view {
 // link to find (an incremental build may reuse the last list).
 func viewMembers(p *project.Project, aud Audience) *view {
 	v := &view{partnerArticles: map[string][]*project.Article{}, fsys: p.FS}
-	// Two articles at one URL are an error validate reports; a build that
-	// goes on anyway publishes the first by path, not whichever page
-	// happened to be written last.
-	urls := map[string]bool{}
 	for _, a := range p.Articles {
-		if urls[a.URL] {
+		// Of two articles at one URL (an error validate reports) the
+		// first by path is published, not whichever page was written last.
+		if !p.Published(a) {
 			continue
 		}
 		if aud == Public && a.Internal() {
@@ -53,7 +51,6 @@ func viewMembers(p *project.Project, aud Audience) *view {
 			}
 			v.partnerArticles[a.PartnerID] = append(v.partnerArticles[a.PartnerID], a)
 		}
-		urls[a.URL] = true
 		v.articles = append(v.articles, a)
 	}
 	for _, pa := range p.Partners {
