@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/url"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -321,8 +322,8 @@ func (r *run) kb() error {
 	for _, a := range newest(r.v.articles, 8) {
 		home.Recent = append(home.Recent, r.articleLink(a))
 	}
-	if err := r.page(&Page{Kind: "kb", Title: "Knowledge base", Path: "/kb/", KB: home,
-		Description: "Guides for deploying and supporting marketplace technologies."}); err != nil {
+	if err := r.pageIfChanged(&Page{Kind: "kb", Title: "Knowledge base", Path: "/kb/", KB: home,
+		Description: "Guides for deploying and supporting marketplace technologies."}, home); err != nil {
 		return err
 	}
 	// /kb/partners/ lists the partner collections, then the articles of
@@ -332,8 +333,28 @@ func (r *run) kb() error {
 		sp.Articles = append(sp.Articles, ArticleLink{Title: s.Name, URL: s.URL, Summary: fmt.Sprintf("%d articles", s.Count)})
 	}
 	sp.Articles = append(sp.Articles, partnersSection...)
-	return r.page(&Page{Kind: "section", Title: "Partner guides", Path: partnersURL, Section: sp,
-		Breadcrumb: []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}})
+	return r.pageIfChanged(&Page{Kind: "section", Title: "Partner guides", Path: partnersURL, Section: sp,
+		Breadcrumb: []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}}, sp)
+}
+
+// pageIfChanged executes p unless data, everything p shows beyond the
+// site's fixed parts, equals what the last build of an Incremental showed
+// on that page: its file is then kept as it is. The KB home and partner
+// index summarize every section, yet most edits change neither.
+func (r *run) pageIfChanged(p *Page, data any) error {
+	name := pageName(p.Path)
+	r.mu.Lock()
+	if r.shownNow == nil {
+		r.shownNow = map[string]any{}
+	}
+	r.shownNow[name] = data
+	prev, ok := r.shown[name]
+	r.mu.Unlock()
+	if ok && r.keep != nil && reflect.DeepEqual(prev, data) {
+		r.keep(name)
+		return nil
+	}
+	return r.page(p)
 }
 
 // newest returns the n articles with the latest dates, latest first, ties

@@ -69,6 +69,7 @@ type built struct {
 	partners map[string]*project.Partner // project partners by id
 	kbPages  map[string]bool
 	api      map[*project.Article][]byte // see run.api
+	shown    map[string]any              // see run.shown
 	// searchStale is set when files hold an older search index than the
 	// project (the index was deferred).
 	searchStale bool
@@ -158,8 +159,8 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 
 	r := c.b.newRun(p, c.aud, v)
-	if o != nil {
-		r.api = o.api
+	if o != nil && !full {
+		r.api, r.shown = o.api, o.shown
 	}
 	rendered, err := c.bodies(r, o, n, links, d)
 	if err != nil {
@@ -179,6 +180,13 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		}
 		ch.Pages++
 		return true
+	}
+	r.keep = func(name string) {
+		wantMu.Lock()
+		defer wantMu.Unlock()
+		if kbSeen != nil {
+			kbSeen[name] = true
+		}
 	}
 	kb := func(want map[string]bool) error {
 		kbSeen, kbWant = map[string]bool{}, want
@@ -417,6 +425,10 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 	n.searchStale = searchStale
 	n.api = r.api
+	n.shown = r.shown
+	if r.shownNow != nil {
+		n.shown = r.shownNow
+	}
 	n.files = tree
 	ch.Files = tree
 	c.last, c.carry, c.Static = n, nil, false

@@ -219,6 +219,11 @@ type run struct {
 	// api holds the encoded entries of api/articles.json by article, from
 	// the last build of an Incremental and then of this run.
 	api map[*project.Article][]byte
+	// shown is what the last build of an Incremental showed on pages made
+	// by pageIfChanged, shownNow this run's; keep, when set, keeps a
+	// page's file from the last build.
+	shown, shownNow map[string]any
+	keep            func(name string)
 	// want, when set, picks the pages to execute; the others are left
 	// out (an incremental build keeps their earlier bytes).
 	want func(name string) bool
