@@ -6,13 +6,16 @@
 // build that fails before the swap leaves the previous output untouched.
 // On Linux the swap is one renameat2(RENAME_EXCHANGE) call; elsewhere it is
 // two renames with a moment in between where the target is absent.
+//
+// A [Writer] takes the files as a build makes them, so a large site is
+// never held in memory whole; [CommitAll] swaps several sites in together
+// or none of them. [Write] publishes a site already in memory.
 package publish
 
 import (
 	"errors"
 	"os"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -22,53 +25,22 @@ type Files map[string][]byte
 
 // Write replaces the directory target with exactly files.
 func Write(target string, files Files) error {
-	return WriteSites(Site{Dir: target, Files: files})
-}
-
-// Site is one tree for WriteSites.
-type Site struct {
-	Dir   string
-	Files Files
-}
-
-// WriteSites replaces each site's directory with exactly its files. All
-// are written before any is swapped in, so an error leaves every target
-// as it was. A file whose name and bytes are those of a file of the first
-// site is made a hard link to it where the file system allows: the public
-// and internal sites share thousands of images.
-func WriteSites(sites ...Site) error {
-	var ws []*Writer
-	abort := func() {
-		for _, w := range ws {
-			w.Abort()
-		}
+	w, err := NewWriter(target, nil)
+	if err != nil {
+		return err
 	}
-	for i, site := range sites {
-		var link *Writer
-		if i > 0 {
-			link = ws[0]
-		}
-		w, err := NewWriter(site.Dir, link)
-		if err != nil {
-			abort()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := w.Put(name, files[name]); err != nil {
+			w.Abort()
 			return err
 		}
-		ws = append(ws, w)
-		names := make([]string, 0, len(site.Files))
-		for name := range site.Files {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			if err := w.Put(name, site.Files[name]); err != nil {
-				abort()
-				return err
-			}
-		}
 	}
-	// Linking writers first: they read the first site's directory.
-	slices.Reverse(ws)
-	return CommitAll(ws...)
+	return w.Commit()
 }
 
 // writers is how many files are written at once: each write is a few

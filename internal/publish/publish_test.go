@@ -56,13 +56,40 @@ func TestWriteRejectsEscapingPathsAndKeepsPreviousOutput(t *testing.T) {
 	}
 }
 
-func TestWriteSitesLinksSharedFilesAndSwapsAllOrNothing(t *testing.T) {
+// writeBoth publishes two sites as the build command does: the internal
+// one first, the public one linking to it, both swapped or neither.
+func writeBoth(pubDir, inDir string, pub, in Files) error {
+	iw, err := NewWriter(inDir, nil)
+	if err != nil {
+		return err
+	}
+	pw, err := NewWriter(pubDir, iw)
+	if err != nil {
+		iw.Abort()
+		return err
+	}
+	for _, s := range []struct {
+		w     *Writer
+		files Files
+	}{{iw, in}, {pw, pub}} {
+		for name, data := range s.files {
+			if err := s.w.Put(name, data); err != nil {
+				pw.Abort()
+				iw.Abort()
+				return err
+			}
+		}
+	}
+	return CommitAll(pw, iw)
+}
+
+func TestWritersLinkSharedFilesAndSwapAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	pub, in := filepath.Join(dir, "public"), filepath.Join(dir, "internal")
 	img := []byte("PNG bytes")
-	err := WriteSites(
-		Site{Dir: pub, Files: Files{"index.html": []byte("public home"), "files/a.png": img}},
-		Site{Dir: in, Files: Files{"index.html": []byte("internal home"), "files/a.png": img, "files/b.png": []byte("internal only")}},
+	err := writeBoth(pub, in,
+		Files{"index.html": []byte("public home"), "files/a.png": img},
+		Files{"index.html": []byte("internal home"), "files/a.png": img, "files/b.png": []byte("internal only")},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -90,16 +117,19 @@ func TestWriteSitesLinksSharedFilesAndSwapsAllOrNothing(t *testing.T) {
 		}
 	}
 
-	// A bad second site: neither target changes.
-	err = WriteSites(
-		Site{Dir: pub, Files: Files{"index.html": []byte("public v2")}},
-		Site{Dir: in, Files: Files{"index.html": []byte("internal v2"), "../escape": []byte("x")}},
+	// A bad file in one site: neither target changes.
+	err = writeBoth(pub, in,
+		Files{"index.html": []byte("public v2"), "../escape": []byte("x")},
+		Files{"index.html": []byte("internal v2")},
 	)
 	if err == nil {
-		t.Fatal("WriteSites accepted an escaping path")
+		t.Fatal("an escaping path was accepted")
 	}
 	if got, _ := os.ReadFile(filepath.Join(pub, "index.html")); string(got) != "public home" {
-		t.Errorf("the first site was swapped although the second failed: %q", got)
+		t.Errorf("the public site was swapped although writing failed: %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(in, "index.html")); string(got) != "internal home" {
+		t.Errorf("the internal site was swapped although writing failed: %q", got)
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
