@@ -139,8 +139,7 @@ func (b *Builder) Build(p *project.Project, aud Audience) (publish.Files, error)
 
 // BuildBoth renders the public and the internal site of the project. An
 // article body is rendered once for both unless one of its links resolves
-// differently on the public site (to an internal article it may not name),
-// and an asset is read once.
+// differently on the public site (to an internal article it may not name).
 func (b *Builder) BuildBoth(p *project.Project) (public, internal publish.Files, err error) {
 	public, internal = publish.Files{}, publish.Files{}
 	if err := b.BuildBothTo(p, filesSink(public), filesSink(internal)); err != nil {
@@ -242,9 +241,6 @@ type renderedArticle struct {
 func (r *run) put(name string, data []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if strings.HasSuffix(name, "index.html") {
-		r.pages = append(r.pages, name)
-	}
 	if r.sink == nil {
 		r.files[name] = data
 		return
@@ -258,6 +254,9 @@ func (r *run) put(name string, data []byte) {
 		r.sent = map[string]bool{}
 	}
 	r.sent[name] = true
+	if strings.HasSuffix(name, "index.html") {
+		r.pages = append(r.pages, name)
+	}
 	if err := r.sink.Put(name, data); err != nil && r.sinkErr == nil {
 		r.sinkErr = err
 	}
