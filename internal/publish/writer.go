@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -83,7 +84,7 @@ func (w *Writer) Put(name string, data []byte) error {
 	if w.err != nil || w.done {
 		err := w.err
 		w.mu.Unlock()
-		return cmpErr(err, errors.New("publish: Put after Commit or Abort"))
+		return cmp.Or(err, errors.New("publish: Put after Commit or Abort"))
 	}
 	if _, dup := w.sums[name]; dup {
 		w.mu.Unlock()
@@ -97,13 +98,6 @@ func (w *Writer) Put(name string, data []byte) error {
 	}
 	w.jobs <- job{name, data, sum}
 	return nil
-}
-
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // Len is the number of files put.

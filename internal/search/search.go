@@ -215,9 +215,9 @@ func build(in []Doc, cfg config) map[string][]byte {
 			if freq[id] == 0 {
 				touched = append(touched, id)
 			}
-			for range n {
-				freq[id] += weight
-			}
+			// Weights and counts are small integers: the product is
+			// exact, as adding the weight n times was.
+			freq[id] += weight * float32(n)
 			length++
 		}
 		add := func(weight float32) func([]byte) {

@@ -24,13 +24,7 @@ func (r *run) all() error {
 	}
 	// The steps write disjoint files and only read the project, so they
 	// run side by side; the sitemap lists the pages the others made.
-	steps := []func() error{
-		r.searchIndex, r.articlePages, r.listing, r.partnerPages, r.kb, r.notFound, r.static,
-		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
-	}
-	if r.info.Internal {
-		steps = append(steps, r.dashboard, r.calendar)
-	}
+	steps := append([]func() error{r.searchIndex}, r.pageSteps(r.kb)...)
 	errs := make([]error, len(steps))
 	parallel(len(steps), func(i int) { errs[i] = steps[i]() })
 	if err := errors.Join(errs...); err != nil {
@@ -40,6 +34,19 @@ func (r *run) all() error {
 		return err
 	}
 	return r.sinkErr
+}
+
+// pageSteps are the steps that make every file of the site but the
+// search index and the sitemap, with kb making the KB pages.
+func (r *run) pageSteps(kb func() error) []func() error {
+	steps := []func() error{
+		r.articlePages, r.listing, r.partnerPages, kb, r.notFound, r.static,
+		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
+	}
+	if r.info.Internal {
+		steps = append(steps, r.dashboard, r.calendar)
+	}
+	return steps
 }
 
 // renderArticles renders every article of the view on all cores with the

@@ -207,14 +207,9 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	moved := false
 	if full {
 		r.bodies = n.allBodies(v)
-		steps := []func() error{
-			r.listing, r.partnerPages, func() error { return kb(nil) }, r.articlePages, r.notFound, r.static,
-			r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
-		}
-		if r.info.Internal {
-			steps = append(steps, r.dashboard, r.calendar)
-		}
-		for _, step := range steps {
+		// One after another: kb records the KB pages it sees through
+		// r.want, which must not see the other steps' pages meanwhile.
+		for _, step := range r.pageSteps(func() error { return kb(nil) }) {
 			if err := step(); err != nil {
 				return nil, err
 			}
