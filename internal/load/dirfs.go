@@ -21,14 +21,22 @@ type dirFS struct {
 
 // ReadFile implements fs.ReadFileFS with os.DirFS's rules for names.
 func (d dirFS) ReadFile(name string) ([]byte, error) {
+	data, _, err := d.readFileMax(name, -1)
+	return data, err
+}
+
+// readFileMax reads name unless it is larger than max bytes (max < 0: any
+// size), returning its size either way: one lookup of the path where a
+// Stat then a ReadFile make two.
+func (d dirFS) readFileMax(name string, max int64) ([]byte, int64, error) {
 	if !fs.ValidPath(name) || filepath.Separator != '/' && containsSeparator(name) {
-		return nil, &fs.PathError{Op: "readfile", Path: name, Err: fs.ErrInvalid}
+		return nil, -1, &fs.PathError{Op: "readfile", Path: name, Err: fs.ErrInvalid}
 	}
-	data, err := readFile(filepath.Join(d.dir, filepath.FromSlash(name)))
+	data, size, err := readFile(filepath.Join(d.dir, filepath.FromSlash(name)), max)
 	if e, ok := err.(*fs.PathError); ok {
 		e.Path = name // as os.DirFS reports it: relative to the root
 	}
-	return data, err
+	return data, size, err
 }
 
 // ReadDir and Stat keep os.DirFS's fast paths, which embedding alone

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"strings"
@@ -30,7 +31,8 @@ type capture struct {
 // stopReader hands adrg the file until the front matter is captured, then
 // reports the end: adrg reads all that follows into a buffer of its own,
 // a copy of every article that nothing uses (it was an eighth of all bytes
-// allocated by validate).
+// allocated by validate). It hands over one line per Read, so that what
+// adrg has buffered when the capture ends is not copied either.
 type stopReader struct {
 	data []byte
 	n    int // bytes handed over
@@ -41,7 +43,11 @@ func (r *stopReader) Read(p []byte) (int, error) {
 	if r.c.format != "" || r.n >= len(r.data) {
 		return 0, io.EOF
 	}
-	k := copy(p, r.data[r.n:])
+	rest := r.data[r.n:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i+1]
+	}
+	k := copy(p, rest)
 	r.n += k
 	return k, nil
 }
@@ -92,6 +98,15 @@ func adrgFormats() []*frontmatter.Format {
 // nothing, because real files put "{{{" or "}}}" on the same line as a key,
 // or the whole header on one line, which a line-delimiter match cannot see.
 func ParseFrontMatter(src *diag.Source) (fm FrontMatter, diags diag.List) {
+	return parseFrontMatter(src, newAdrgReader())
+}
+
+// newAdrgReader makes the buffered reader adrg wraps its input in: handed
+// one already as large as it wants, adrg uses it instead of making 4 KB per
+// file, so Load's workers keep one each.
+func newAdrgReader() *bufio.Reader { return bufio.NewReaderSize(nil, 4096) }
+
+func parseFrontMatter(src *diag.Source, br *bufio.Reader) (fm FrontMatter, diags diag.List) {
 	loc := newLocator(src)
 	norm := normalizeCR(src.Data)
 	first, firstEnd := firstLine(norm, loc.bom)
@@ -102,7 +117,9 @@ func ParseFrontMatter(src *diag.Source) (fm FrontMatter, diags diag.List) {
 	if isStart(line) { // else adrg would find nothing: spare it copying the file
 		var c capture
 		r := &stopReader{data: norm[loc.bom:], c: &c}
-		rest, err := frontmatter.Parse(r, &c, adrgFormats()...)
+		br.Reset(r)
+		rest, err := frontmatter.Parse(br, &c, adrgFormats()...)
+		br.Reset(nil)
 		if err == nil && c.format != "" {
 			body := loc.bom + r.n - len(rest)
 			cStart := firstEnd // adrg hands over the lines between the delimiters...

@@ -37,6 +37,7 @@
 package load
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io/fs"
@@ -338,12 +339,13 @@ func (w *walker) run() {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
+			br := newAdrgReader()
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(w.jobs) {
 					return
 				}
-				w.do(w.jobs[i])
+				w.do(w.jobs[i], br)
 			}
 		})
 	}
@@ -352,19 +354,13 @@ func (w *walker) run() {
 
 var bom = []byte("\ufeff")
 
-func (w *walker) do(j *job) {
-	if info, err := fs.Stat(w.fsys, j.path); err == nil {
-		j.size = info.Size()
-	}
-	if j.size > w.opts.MaxFileSize {
+func (w *walker) do(j *job, br *bufio.Reader) {
+	data, err := w.readFile(j)
+	if errors.Is(err, errTooLarge) && j.size > w.opts.MaxFileSize {
 		j.src = diag.NewSource(j.path, nil)
 		j.diags.Errorf(diag.Pos{File: j.path}, "load.too-large", "keep files under the size limit; move large assets out of the repository",
 			"file is %d bytes, more than the limit of %d", j.size, w.opts.MaxFileSize)
 		return
-	}
-	data, err := fs.ReadFile(w.fsys, j.path)
-	if err == nil && int64(len(data)) > w.opts.MaxFileSize {
-		err = errTooLarge
 	}
 	if err != nil {
 		j.src = diag.NewSource(j.path, nil)
@@ -379,7 +375,7 @@ func (w *walker) do(j *job) {
 	j.src = diag.NewSource(j.path, bytes.TrimPrefix(data, bom))
 	bad := checkBytes(j.src, &j.diags)
 	if j.kind == kindArticle {
-		fm, d := ParseFrontMatter(j.src)
+		fm, d := parseFrontMatter(j.src, br)
 		if bad >= 0 && bad < fm.BodyOffset {
 			// The byte error already explains why the header cannot be
 			// trusted; a second, derived syntax error would only be noise.
@@ -396,6 +392,30 @@ func (w *walker) do(j *job) {
 }
 
 var errTooLarge = errors.New("too large")
+
+// readFile reads j's file unless it is over the size limit, setting j.size
+// when the size is known.
+func (w *walker) readFile(j *job) ([]byte, error) {
+	if d, ok := w.fsys.(dirFS); ok {
+		data, size, err := d.readFileMax(j.path, w.opts.MaxFileSize)
+		j.size = size
+		if err == nil && size > w.opts.MaxFileSize {
+			err = errTooLarge
+		}
+		return data, err
+	}
+	if info, err := fs.Stat(w.fsys, j.path); err == nil {
+		j.size = info.Size()
+		if j.size > w.opts.MaxFileSize {
+			return nil, errTooLarge
+		}
+	}
+	data, err := fs.ReadFile(w.fsys, j.path)
+	if err == nil && int64(len(data)) > w.opts.MaxFileSize {
+		err = errTooLarge
+	}
+	return data, err
+}
 
 // checkBytes reports a NUL byte (load.binary) or else the first byte that
 // is not UTF-8 (load.encoding), one error per file, and returns the offset
