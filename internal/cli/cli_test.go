@@ -38,6 +38,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *update,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", wd+"/../..")
+			// Every script runs with the article cache on, so repeated
+			// runs in one script check that it changes nothing.
+			e.Setenv(cacheEnv, e.WorkDir+"/.cache")
 			return nil
 		},
 	})

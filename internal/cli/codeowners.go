@@ -59,7 +59,7 @@ the exit status is 1 when the file is missing or out of date.`,
 }
 
 func codeOwnersRun(env *Env, opts *CodeOwnersOptions) error {
-	p, err := openProject(opts.Root, opts.AsOf)
+	p, err := openProject(env, opts.Root, opts.AsOf)
 	if err != nil {
 		return err
 	}

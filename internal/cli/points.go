@@ -97,7 +97,7 @@ func ledgerProblems(p *project.Project, sel []*project.Partner) diag.List {
 }
 
 func pointsRun(env *Env, opts *PointsOptions) error {
-	p, err := openProject(opts.Root, opts.AsOf)
+	p, err := openProject(env, opts.Root, opts.AsOf)
 	if err != nil {
 		return err
 	}

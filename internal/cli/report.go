@@ -174,7 +174,7 @@ func missingDocs(pa *project.Partner) []string {
 }
 
 func reportRun(env *Env, opts *ReportOptions) error {
-	p, err := openProject(opts.Root, opts.AsOf)
+	p, err := openProject(env, opts.Root, opts.AsOf)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ with --strict), 2 when the command itself was used wrongly.`,
 }
 
 func validateRun(env *Env, opts *ValidateOptions) error {
-	p, err := openProject(opts.Root, opts.AsOf)
+	p, err := openProject(env, opts.Root, opts.AsOf)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-func openProject(root string, asOf time.Time) (*project.Project, error) {
+func openProject(env *Env, root string, asOf time.Time) (*project.Project, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("content root: %w", err)
@@ -110,7 +110,14 @@ func openProject(root string, asOf time.Time) (*project.Project, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("content root %s is not a directory", root)
 	}
-	return project.Open(load.DirFS(root), project.Options{AsOf: asOf})
+	c := openCache(env, root)
+	p, err := project.Open(load.DirFS(root), project.Options{AsOf: asOf, Cache: c})
+	if err == nil {
+		// A cache that cannot be written costs the next run time, not
+		// this one its result.
+		_ = c.Save()
+	}
+	return p, err
 }
 
 // outputFlags are the --format and --as-of flags most commands share.

@@ -42,7 +42,7 @@ func (a *Article) Internal() bool { return a.Audience == "internal" }
 // BodyPos turns an offset in the body into a position in the file.
 func (a *Article) BodyPos(off int) diag.Pos { return a.Source.Pos(a.BodyOffset + off) }
 
-func (p *Project) decodeArticles(v *schema.Validator) {
+func (p *Project) decodeArticles(v *schema.Validator, c *Cache) {
 	md := markdown.New()
 	p.Articles = make([]*Article, len(p.Repo.Articles))
 	results := make([]diag.List, len(p.Repo.Articles))
@@ -55,7 +55,7 @@ func (p *Project) decodeArticles(v *schema.Validator) {
 			for i := range work {
 				a := &Article{Article: p.Repo.Articles[i]}
 				_, read := p.Repo.Sources[a.Path]
-				results[i] = decodeArticle(v, md, a, read)
+				results[i] = decodeArticle(v, md, c, a, read)
 				p.Articles[i] = a
 			}
 		})
@@ -81,7 +81,7 @@ func (p *Project) decodeArticles(v *schema.Validator) {
 // decodeArticle decodes and checks the front matter of a. read is false
 // when load could not read the file (too large, unreadable): load has said
 // why, and a file never read has no front matter to complain about.
-func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bool) diag.List {
+func decodeArticle(v *schema.Validator, md *markdown.Engine, c *Cache, a *Article, read bool) diag.List {
 	var out diag.List
 	a.PartnerID, a.Audience = a.Article.Partner, a.Article.Audience
 	if a.Audience == "" {
@@ -99,11 +99,18 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bo
 		a.Scan = md.Scan(a.Body)
 		return out
 	}
-	kind := schema.Article
-	if a.Format == "legacy" {
-		kind = schema.LegacyArticle
+	// What follows the cache may answer: schema checks and the body scan
+	// depend on nothing but the file's path and bytes.
+	key := c.Key([]byte(a.Path), a.Source.Data)
+	m, hit := c.Get(key)
+	if !hit {
+		kind := schema.Article
+		if a.Format == "legacy" {
+			kind = schema.LegacyArticle
+		}
+		m.Schema = v.Validate(kind, a.Source, a.Meta)
 	}
-	d := v.Validate(kind, a.Source, a.Meta)
+	d := m.Schema
 	out.Append(d)
 	fields := mapping(a.Meta)
 	str := func(k string) string {
@@ -145,10 +152,17 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, a *Article, read bo
 			a.Audience = fm
 		}
 	}
-	if a.ContentIsHTML {
+	switch {
+	case hit:
+		a.Scan = m.Scan
+	case a.ContentIsHTML:
 		a.Scan = md.ScanHTML(a.Body)
-	} else {
+	default:
 		a.Scan = md.Scan(a.Body)
+	}
+	if !hit {
+		m.Scan = a.Scan
+		c.Put(key, m)
 	}
 	out.Append(placeholders(a))
 	return out

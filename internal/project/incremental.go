@@ -124,7 +124,7 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 		i := todo[k]
 		a := &Article{Article: repo.Articles[i]}
 		_, read := repo.Sources[a.Path]
-		results[k] = decodeArticle(in.v, in.md, a, read)
+		results[k] = decodeArticle(in.v, in.md, nil, a, read)
 		p.Articles[i] = a
 	})
 	// Only articles with diagnostics have an entry: most have none.

@@ -37,6 +37,9 @@ type Options struct {
 	Schemas *schema.Validator
 	// MaxFileSize bounds every file read; 0 means load's default.
 	MaxFileSize int64
+	// Cache, when set, remembers per-article results between runs (see
+	// OpenCache); the caller saves it.
+	Cache *Cache
 }
 
 // Project is a checked content root.
@@ -143,7 +146,7 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	}
 	p.Rules = rules
 	p.decodePartners(v)
-	p.decodeArticles(v)
+	p.decodeArticles(v, opts.Cache)
 	p.Diags.Append(checkPartners(p))
 	p.indexLinks()
 	p.Diags.Append(checkArticles(p))

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/marketplace-program/marketplace/internal/project"
+)
+
+// cacheEnv names the directory where commands keep what they learned about
+// a root's articles between runs; "off" disables it. The default is
+// marketplace/ in the user's cache directory ($XDG_CACHE_HOME or
+// ~/.cache on Linux). Results never depend on it: an entry is keyed by the
+// file's path and bytes and by the binary that wrote it.
+const cacheEnv = "MARKETPLACE_CACHE"
+
+// openCache returns the article cache for root, or nil when caching is
+// off or there is nowhere to keep it.
+func openCache(env *Env, root string) *project.Cache {
+	dir := env.Getenv(cacheEnv)
+	if dir == "off" {
+		return nil
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(base, "marketplace")
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil
+	}
+	return project.OpenCache(dir, abs)
+}

@@ -1,0 +1,203 @@
+// Package memo remembers the results of pure per-file work between runs of
+// the command line, so that checking a root again after editing a few files
+// costs little more than reading it: the idea of Go's build cache and
+// ESLint's --cache, for one table of results.
+//
+// A Table maps a Key (a SHA-256 of everything the work read, salted with
+// the identity of the program that did it) to a value. Open loads the
+// table from a file; Save writes back the entries looked up or added in
+// this run, so entries of deleted or edited files do not pile up. A missing,
+// unreadable, corrupt or foreign file is an empty table: the cache can only
+// make a run faster, never change its result.
+package memo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+)
+
+// Key identifies one result.
+type Key [sha256.Size]byte
+
+// format is bumped when the file layout changes.
+const format = "marketplace-memo-1"
+
+// Table is a cache of values of type V. A nil *Table is valid and never
+// hits, so callers need no second code path when caching is off. Get and
+// Put are safe for concurrent use.
+type Table[V any] struct {
+	path string
+	salt string
+
+	// ready is closed once old is read: Open reads the file in the
+	// background, so that decoding it overlaps the caller's own reading.
+	ready chan struct{}
+
+	mu    sync.Mutex
+	old   map[Key]V
+	used  map[Key]V
+	dirty bool // a Put happened: Save has something new to write
+	hits  int
+}
+
+type file[V any] struct {
+	Format, Salt string
+	Entries      map[Key]V
+}
+
+// Open reads the table at path. salt names the program and the version of
+// the work (see Salt); entries written under another salt are dropped.
+func Open[V any](path, salt string) *Table[V] {
+	t := &Table[V]{path: path, salt: salt, used: map[Key]V{}, ready: make(chan struct{})}
+	go func() {
+		defer close(t.ready)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		var f file[V]
+		if gob.NewDecoder(bytes.NewReader(data)).Decode(&f) != nil || f.Format != format || f.Salt != salt {
+			return
+		}
+		t.old = f.Entries
+	}()
+	return t
+}
+
+// Key digests the parts that determine a result. Each part is
+// length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+// On a nil table it digests nothing: the key would never be used.
+func (t *Table[V]) Key(parts ...[]byte) Key {
+	if t == nil {
+		return Key{}
+	}
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:", len(p))
+		h.Write(p)
+	}
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+// Get returns the value stored under k.
+func (t *Table[V]) Get(k Key) (V, bool) {
+	var zero V
+	if t == nil {
+		return zero, false
+	}
+	<-t.ready
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.used[k]; ok {
+		t.hits++
+		return v, true
+	}
+	v, ok := t.old[k]
+	if ok {
+		t.used[k] = v
+		t.hits++
+	}
+	return v, ok
+}
+
+// Hits is how many Gets found their entry.
+func (t *Table[V]) Hits() int {
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.hits
+}
+
+// Put stores v under k.
+func (t *Table[V]) Put(k Key, v V) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	t.used[k] = v
+	t.dirty = true
+	t.mu.Unlock()
+}
+
+// Len is the number of entries Save would write.
+func (t *Table[V]) Len() int {
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.used)
+}
+
+// Save writes the entries used in this run, unless they are exactly the
+// ones read. The file is replaced in one rename, so a concurrent run reads
+// the old table or the new one, never a mix.
+func (t *Table[V]) Save() error {
+	if t == nil {
+		return nil
+	}
+	<-t.ready
+	t.mu.Lock()
+	if !t.dirty && len(t.used) == len(t.old) {
+		t.mu.Unlock()
+		return nil
+	}
+	f := file[V]{Format: format, Salt: t.salt, Entries: t.used}
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(&f)
+	t.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(t.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, filepath.Base(t.path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b.Bytes())
+	err = errors.Join(err, tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), t.path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// Salt identifies the running program: its module version and VCS
+// revision, and the size and modification time of its executable, which
+// tell apart the builds of a working tree with uncommitted changes (and
+// every `go run` of different sources). work names the cached computation
+// and its own version.
+func Salt(work string) string {
+	s := work
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		s += "|" + bi.Main.Path + "@" + bi.Main.Version + "|" + bi.GoVersion
+		for _, kv := range bi.Settings {
+			if kv.Key == "vcs.revision" || kv.Key == "vcs.modified" {
+				s += "|" + kv.Value
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			s += fmt.Sprintf("|%s|%d|%d", exe, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return s
+}

@@ -1,0 +1,136 @@
+package memo
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+type val struct {
+	N    int
+	Strs []string
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "t.gob")
+	tb := Open[val](path, "salt")
+	k1, k2 := tb.Key([]byte("a"), []byte("b")), tb.Key([]byte("ab"))
+	if k1 == k2 {
+		t.Fatal("parts are not length-prefixed: (a, b) and (ab) share a key")
+	}
+	if _, ok := tb.Get(k1); ok {
+		t.Fatal("hit in a table that does not exist yet")
+	}
+	tb.Put(k1, val{1, []string{"x"}})
+	tb.Put(k2, val{2, nil})
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	again := Open[val](path, "salt")
+	v, ok := again.Get(k1)
+	if !ok || v.N != 1 || len(v.Strs) != 1 || v.Strs[0] != "x" {
+		t.Fatalf("Get(k1) = %+v, %v after reopening", v, ok)
+	}
+	// Only k1 was used: saving drops k2, as a deleted file's entry.
+	if err := again.Save(); err != nil {
+		t.Fatal(err)
+	}
+	third := Open[val](path, "salt")
+	if _, ok := third.Get(k2); ok {
+		t.Error("an entry not used in the last run survived its Save")
+	}
+	if _, ok := third.Get(k1); !ok {
+		t.Error("the used entry was dropped")
+	}
+}
+
+func TestForeignOrBrokenFileIsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.gob")
+	tb := Open[val](path, "v1")
+	k := tb.Key([]byte("f"))
+	tb.Put(k, val{N: 7})
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Open[val](path, "v2").Get(k); ok {
+		t.Error("an entry written under another salt (another binary) was used")
+	}
+	for name, data := range map[string][]byte{"empty": nil, "garbage": []byte("not gob"), "truncated": readHalf(t, path)} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := Open[val](p, "v1").Get(k); ok {
+			t.Errorf("%s file: hit", name)
+		}
+	}
+}
+
+func readHalf(t *testing.T, p string) []byte {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data[:len(data)/2]
+}
+
+func TestSaveSkipsUnchangedTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.gob")
+	tb := Open[val](path, "s")
+	k := tb.Key([]byte("f"))
+	tb.Put(k, val{N: 1})
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	again := Open[val](path, "s")
+	if _, ok := again.Get(k); !ok {
+		t.Fatal("miss")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("a run that only hit rewrote the table")
+	}
+}
+
+func TestNilTable(t *testing.T) {
+	var tb *Table[val]
+	k := tb.Key([]byte("x"))
+	tb.Put(k, val{})
+	if _, ok := tb.Get(k); ok {
+		t.Error("nil table hit")
+	}
+	if tb.Save() != nil || tb.Len() != 0 {
+		t.Error("nil table is not inert")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	tb := Open[val](filepath.Join(t.TempDir(), "t.gob"), "s")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 100 {
+				k := tb.Key([]byte{byte(i), byte(j)})
+				tb.Put(k, val{N: j})
+				if v, ok := tb.Get(k); !ok || v.N != j {
+					t.Errorf("Get after Put = %v, %v", v, ok)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if tb.Len() != 800 {
+		t.Errorf("Len = %d, want 800", tb.Len())
+	}
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
