@@ -25,6 +25,9 @@
 #   REGEN       1 to regenerate roots that already exist for the same size
 #               and seed (default 0: a root is reused)
 #   KEEP_GOING  1 to pass --keep-going to our build
+#   CACHE       1 to let our build keep its article cache (in WORK/cache)
+#               between runs; default 0: every run starts cold
+#               (MARKETPLACE_CACHE=off), as a CI job without a cache does
 #
 # Needs go, hugo (Debian's package; installed with apt-get when missing and
 # running as root) and GNU time (package "time"). Results: stdout, and
@@ -118,7 +121,9 @@ for M in $SIZES; do
 	sed -i "s|^source = \"content\"|source = \"$ROOT/content\"|" "$SITE/hugo.toml"
 
 	OURS_OUT="$WORK/out-ours-$M" OURS_INT="$WORK/out-ours-internal-$M" HUGO_OUT="$WORK/out-hugo-$M"
-	ours_cmd=("$WORK/bin/marketplace" build --root "$ROOT" --out "$OURS_OUT" --internal-out "$OURS_INT" --as-of "$ASOF")
+	cache=off
+	[ "${CACHE:-0}" = 1 ] && cache="$WORK/cache"
+	ours_cmd=(env MARKETPLACE_CACHE="$cache" "$WORK/bin/marketplace" build --root "$ROOT" --out "$OURS_OUT" --internal-out "$OURS_INT" --as-of "$ASOF")
 	[ "$KEEP_GOING" = 1 ] && ours_cmd+=(--keep-going)
 	hugo_cmd=(hugo --source "$SITE" --destination "$HUGO_OUT" --quiet)
 	floor_cmd=("$WORK/bin/floor" "$ROOT")
