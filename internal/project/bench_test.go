@@ -1,9 +1,12 @@
 package project
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -103,4 +106,60 @@ var generated struct {
 	once sync.Once
 	root string
 	err  error
+}
+
+// BenchmarkIncrementalEdit is serve's project update after one save on the
+// 10,000-article root: a body edit and a title edit (which other pages
+// show, so more is checked again).
+func BenchmarkIncrementalEdit(b *testing.B) {
+	root := genRoot(b)
+	fsys := os.DirFS(root)
+	in, err := NewIncremental(fsys, Options{AsOf: gen.AsOf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := in.Update(nil, true); err != nil {
+		b.Fatal(err)
+	}
+	a := in.Project().Articles[len(in.Project().Articles)/2]
+	file := filepath.Join(root, filepath.FromSlash(a.Path))
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
+	// A word typed at the start of a paragraph of the body: what follows
+	// moves, as in most real edits.
+	para := regexp.MustCompile(`\n\n[A-Z]`).FindIndex(orig[a.BodyOffset:])
+	if para == nil {
+		b.Fatalf("%s has no paragraph", a.Path)
+	}
+	bodyAt := a.BodyOffset + para[0] + 2
+	for _, c := range []struct {
+		name string
+		edit func([]byte) []byte
+	}{
+		{"body", func(d []byte) []byte { return slices.Concat(d[:bodyAt], []byte("Edited. "), d[bodyAt:]) }},
+		{"title", func(d []byte) []byte { return bytes.Replace(d, []byte("title: "), []byte("title: Edited "), 1) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			edited := c.edit(orig)
+			n := 0
+			for b.Loop() {
+				data := orig
+				if n%2 == 0 {
+					data = edited
+				}
+				n++
+				b.StopTimer()
+				if err := os.WriteFile(file, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := in.Update([]string{a.Path}, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
