@@ -21,7 +21,7 @@ type Writer struct {
 	link        *Writer // an earlier site whose identical files are linked
 
 	mu    sync.Mutex
-	dirs  map[string]bool
+	dirs  map[string]*dirOnce
 	sums  map[string]uint64 // hash of each file put, for linking
 	seed  maphash.Seed
 	err   error
@@ -29,6 +29,13 @@ type Writer struct {
 	wg    sync.WaitGroup
 	flush sync.Once // of link, before the first Put
 	done  bool
+}
+
+// dirOnce makes one directory once, whichever writer needs it first; the
+// others wait for it, not for every mkdir in flight.
+type dirOnce struct {
+	once sync.Once
+	err  error
 }
 
 type job struct {
@@ -57,7 +64,7 @@ func NewWriter(target string, link *Writer) (*Writer, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	w := &Writer{target: target, tmp: tmp, link: link, dirs: map[string]bool{".": true},
+	w := &Writer{target: target, tmp: tmp, link: link, dirs: map[string]*dirOnce{},
 		sums: map[string]uint64{}, seed: maphash.MakeSeed(), jobs: make(chan job, 4*writers)}
 	if link != nil {
 		w.seed = link.seed
@@ -91,11 +98,7 @@ func (w *Writer) Put(name string, data []byte) error {
 		return w.fail(fmt.Errorf("publish: %s written twice", name))
 	}
 	w.sums[name] = sum
-	err := w.mkdir(path.Dir(name))
 	w.mu.Unlock()
-	if err != nil {
-		return w.fail(err)
-	}
 	w.jobs <- job{name, data, sum}
 	return nil
 }
@@ -107,19 +110,27 @@ func (w *Writer) Len() int {
 	return len(w.sums)
 }
 
-// mkdir makes d and its parents under tmp; w.mu is held.
+// mkdir makes d and its parents under tmp. The writers make directories
+// side by side: on a slow disk a mkdir costs as much as writing a page,
+// and made one at a time under w.mu (as Put once did) they held up every
+// page being put.
 func (w *Writer) mkdir(d string) error {
-	if w.dirs[d] {
+	if d == "." {
 		return nil
 	}
-	if err := w.mkdir(path.Dir(d)); err != nil {
-		return err
+	w.mu.Lock()
+	o := w.dirs[d]
+	if o == nil {
+		o = &dirOnce{}
+		w.dirs[d] = o
 	}
-	if err := os.Mkdir(filepath.Join(w.tmp, filepath.FromSlash(d)), 0o755); err != nil {
-		return err
-	}
-	w.dirs[d] = true
-	return nil
+	w.mu.Unlock()
+	o.once.Do(func() {
+		if o.err = w.mkdir(path.Dir(d)); o.err == nil {
+			o.err = os.Mkdir(filepath.Join(w.tmp, filepath.FromSlash(d)), 0o755)
+		}
+	})
+	return o.err
 }
 
 func (w *Writer) fail(err error) error {
@@ -140,6 +151,9 @@ func (w *Writer) work() {
 }
 
 func (w *Writer) write(j job) error {
+	if err := w.mkdir(path.Dir(j.name)); err != nil {
+		return err
+	}
 	full := filepath.Join(w.tmp, filepath.FromSlash(j.name))
 	if l := w.link; l != nil {
 		l.mu.Lock()
