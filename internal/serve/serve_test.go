@@ -106,7 +106,8 @@ func TestHandler(t *testing.T) {
 		{"/no/such/page/", "We can't find that page", 404, "text/html"},
 		{"/assets/site.css", "", 200, "text/css"},
 		{"/_internal/", `href="/_internal/dashboard/"`, 200, "text/html"},
-		{"/_internal/dashboard/", "Program dashboard", 200, "text/html"},
+		{"/_internal/dashboard/", `href="/_internal/dashboard/tidewater-db/"`, 200, "text/html"},
+		{"/_internal/dashboard/tidewater-db/", `<a href="/_internal/dashboard/">Back to the program dashboard</a>`, 200, "text/html"},
 		{"/search/manifest.json", `"docs"`, 200, "application/json"},
 		{"/__marketplace/live.js", "EventSource", 200, "text/javascript"},
 		{"/__marketplace/status", `"ok": true`, 200, "application/json"},
@@ -144,8 +145,10 @@ func TestHandler(t *testing.T) {
 func TestInternalNotServed(t *testing.T) {
 	s := newServer(t, exampleRoot(t), false)
 	s.Build(nil, true)
-	if rec := get(t, s.Handler(), "/_internal/dashboard/"); rec.Code != 404 || strings.Contains(rec.Body.String(), "dashboard") {
-		t.Errorf("internal site served without Internal: %d", rec.Code)
+	for _, target := range []string{"/_internal/dashboard/", "/_internal/dashboard/tidewater-db/", "/dashboard/tidewater-db/"} {
+		if rec := get(t, s.Handler(), target); rec.Code != 404 || strings.Contains(rec.Body.String(), "dashboard") {
+			t.Errorf("%s served without Internal: %d", target, rec.Code)
+		}
 	}
 	if rec := get(t, s.Handler(), "/"); rec.Code != 200 {
 		t.Errorf("public site: %d", rec.Code)

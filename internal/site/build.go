@@ -44,7 +44,7 @@ func (r *run) pageSteps(kb func() error) []func() error {
 		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
 	}
 	if r.info.Internal {
-		steps = append(steps, r.dashboard, r.calendar)
+		steps = append(steps, r.dashboard, func() error { return r.dashboardPages(r.v.partners) }, r.calendar)
 	}
 	return steps
 }

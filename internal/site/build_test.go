@@ -45,7 +45,7 @@ func TestExampleSitePages(t *testing.T) {
 			t.Errorf("public site lacks %s", want)
 		}
 	}
-	for _, want := range []string{"dashboard/index.html", "calendar.ics", "kb/partners/kestrel-backup/failover-drill/index.html",
+	for _, want := range []string{"dashboard/index.html", "dashboard/kestrel-backup/index.html", "calendar.ics", "kb/partners/kestrel-backup/failover-drill/index.html",
 		"files/kestrel-backup/internal/diagrams/director-failover-topology.svg"} {
 		if in[want] == nil {
 			t.Errorf("internal site lacks %s", want)

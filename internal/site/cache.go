@@ -38,7 +38,9 @@ import (
 //     data of its articles; the KB pages the listing data (title, date,
 //     summary, URL...) of their articles or their partner's name; the
 //     listing and partner JSON any partner; feeds the listing data of any
-//     article; the dashboard and calendar any partner or article list.
+//     article; the dashboard overview and calendar any partner or article
+//     list (the overview is kept when what it shows is the same); a
+//     partner's dashboard page only that partner.
 //   - A partner counts as changed when its files or its standing did,
 //     never merely because one of its articles was edited.
 //
@@ -269,6 +271,20 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 			return nil, err
 		}
 
+		// Dashboard pages: a partner's shows nothing but that partner. A
+		// removed partner's page goes with it.
+		var dashPartners []*project.Partner
+		if r.info.Internal {
+			for _, pa := range v.partners {
+				if d.changedPartners[pa.ID] {
+					dashPartners = append(dashPartners, pa)
+				}
+			}
+			for id := range d.changedPartners {
+				removed[pageName(dashboardPath(id))] = true
+			}
+		}
+
 		// The KB: sections listing a changed article, collections of a
 		// changed partner, the home and the partner index.
 		n.kbPages = o.kbPages
@@ -304,6 +320,9 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 		// partners' deadlines.
 		if r.info.Internal && (partnersChanged || d.docsChanged) {
 			steps = append(steps, r.dashboard, r.calendar)
+		}
+		if len(dashPartners) > 0 {
+			steps = append(steps, func() error { return r.dashboardPages(dashPartners) })
 		}
 		// These write disjoint files and only read the project: side by
 		// side, so the dashboard of a partner edit does not wait for the
@@ -422,6 +441,15 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	n.api = r.api
 	n.shown = r.shown
 	if r.shownNow != nil {
+		// A page this build did not look at keeps its file, so what the
+		// last build showed on it still holds: without it, an article
+		// edit (which redraws the KB home, not the dashboard) would make
+		// the next partner edit redraw an unchanged dashboard.
+		for name, data := range r.shown {
+			if _, ok := r.shownNow[name]; !ok {
+				r.shownNow[name] = data
+			}
+		}
 		n.shown = r.shownNow
 	}
 	n.files = tree

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/marketplace-program/marketplace/internal/gen"
 	"github.com/marketplace-program/marketplace/internal/project"
@@ -281,4 +282,159 @@ func TestIncrementalGenerated(t *testing.T) {
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) { build(t, s.edit()) })
 	}
+}
+
+// TestIncrementalDashboardPages holds the dashboard of an incremental build
+// to a cold build after partner edits, and checks it redraws no more than
+// it must: the overview when what it shows changed, and the edited
+// partner's own page, never the other partners' pages. A page left alone
+// keeps the very bytes of the last build.
+func TestIncrementalDashboardPages(t *testing.T) {
+	root := t.TempDir()
+	for _, dir := range []string{"partners", "content"} {
+		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prog, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "program.yaml"), prog, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	appendTo := func(name, s string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(name))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(data, s...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asOf := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	b, err := NewBuilder(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := project.NewIncremental(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	internal, public := b.Incremental(Internal), b.Incremental(Public)
+	var last *Tree
+	build := func(t *testing.T, changed []string) (*Change, publish.Files) {
+		t.Helper()
+		p, err := in.Update(changed, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cold, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := internal.Build(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := b.Build(cold, Internal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareFiles(t, "internal", ch.Files.Files(), want)
+		pch, err := public.Build(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range pch.Files.names("") {
+			if strings.HasPrefix(name, "dashboard") {
+				t.Errorf("public site has %s", name)
+			}
+		}
+		return ch, want
+	}
+	// dashboardChanges checks which dashboard pages the build changed, and
+	// that every other one but those in redrawn is the last build's slice,
+	// not a page executed again to the same bytes.
+	dashboardChanges := func(t *testing.T, ch *Change, redrawn []string, changed ...string) {
+		t.Helper()
+		var got []string
+		for _, name := range ch.Changed {
+			if strings.HasPrefix(name, "dashboard/") {
+				got = append(got, name)
+			}
+		}
+		slices.Sort(changed)
+		if !slices.Equal(got, changed) {
+			t.Errorf("changed dashboard pages %v, want %v", got, changed)
+		}
+		for _, name := range last.names("dashboard/") {
+			now, ok := ch.Files.Get(name)
+			old, _ := last.Get(name)
+			if ok && !slices.Contains(changed, name) && !slices.Contains(redrawn, name) && unsafe.SliceData(now) != unsafe.SliceData(old) {
+				t.Errorf("%s was made again", name)
+			}
+		}
+		last = ch.Files
+	}
+
+	ch, _ := build(t, nil)
+	last = ch.Files
+	var pages []string
+	for _, name := range last.names("dashboard/") {
+		pages = append(pages, name)
+	}
+	if len(pages) != 12 {
+		t.Fatalf("dashboard pages %v, want the overview and 11 partners", pages)
+	}
+
+	t.Run("award", func(t *testing.T) {
+		appendTo("partners/kestrel-backup/ledger.yaml",
+			`  - {date: "2026-11-03", activity: customer-deployment, ref: Oakridge Shipping, evidence: "https://ecosystem.marketplace.example/deployments/kestrel-backup/oakridge"}`+"\n")
+		ch, want := build(t, []string{"partners/kestrel-backup/ledger.yaml"})
+		dashboardChanges(t, ch, nil, "dashboard/index.html", "dashboard/kestrel-backup/index.html")
+		if page := string(want["dashboard/kestrel-backup/index.html"]); !strings.Contains(page, "Oakridge Shipping") {
+			t.Error("the new award is not on kestrel-backup's page")
+		}
+	})
+	t.Run("article title", func(t *testing.T) {
+		// Redraws KB pages but not the dashboard, which must still be
+		// known as it was for the next edit.
+		const art = "content/kestrel-backup/public/getting-started-with-kestrel-vault.md"
+		data, err := os.ReadFile(filepath.Join(root, art))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, art), []byte(strings.Replace(string(data), "title:", "title: Renamed —", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ch, _ := build(t, []string{art})
+		dashboardChanges(t, ch, nil)
+	})
+	t.Run("partner comment", func(t *testing.T) {
+		// A new partner.yaml value that shows the same: the partner's page
+		// may be made again (to the same bytes), the overview is kept.
+		appendTo("partners/tidewater-db/partner.yaml", "\n# reviewed\n")
+		ch, _ := build(t, []string{"partners/tidewater-db/partner.yaml"})
+		dashboardChanges(t, ch, []string{"dashboard/tidewater-db/index.html"})
+	})
+	t.Run("partner removed", func(t *testing.T) {
+		if err := os.RemoveAll(filepath.Join(root, "partners", "palisade-waf")); err != nil {
+			t.Fatal(err)
+		}
+		ch, want := build(t, []string{"partners/palisade-waf"})
+		dashboardChanges(t, ch, nil, "dashboard/index.html", "dashboard/palisade-waf/index.html")
+		if _, ok := ch.Files.Get("dashboard/palisade-waf/index.html"); ok || want["dashboard/palisade-waf/index.html"] != nil {
+			t.Error("the removed partner's dashboard page is still there")
+		}
+	})
+	t.Run("partner added", func(t *testing.T) {
+		if err := os.CopyFS(filepath.Join(root, "partners", "palisade-waf"), os.DirFS(filepath.Join("..", "..", "partners", "palisade-waf"))); err != nil {
+			t.Fatal(err)
+		}
+		ch, _ := build(t, []string{"partners/palisade-waf"})
+		dashboardChanges(t, ch, nil, "dashboard/index.html", "dashboard/palisade-waf/index.html")
+	})
 }

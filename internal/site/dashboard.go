@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"html/template"
 	"math"
 	"slices"
@@ -11,9 +12,12 @@ import (
 	"github.com/marketplace-program/marketplace/internal/project"
 )
 
-// Dashboard is the internal program dashboard (/dashboard/): what the
-// ecosystem team has to act on (the same facts as `marketplace report`),
-// then every partner's standing with its points ledger and tier chart.
+// Dashboard is the overview of the internal program dashboard
+// (/dashboard/): what the ecosystem team has to act on (the same facts as
+// `marketplace report`), then one line per partner. Each partner's ledger
+// and tier chart are on its own page (DashPartner): at thousands of
+// partners one page holding them all took megabytes, and redrawing it
+// after every ledger edit was most of a preview rebuild.
 type Dashboard struct {
 	AsOf        time.Time
 	HorizonDays int // renewals within this many days are listed
@@ -27,15 +31,27 @@ type Dashboard struct {
 	Renewals       []DashRenewal   // certified anniversaries within HorizonDays, soonest first
 	NotGood        []DashStanding  // partners not in good standing
 	Docs           []DashDocs      // candidates and certified partners
-	Partners       []DashPartner   // every partner, by id
+	Partners       []DashRow       // every partner, by id
 }
 
-// DashRef names a partner and links to its dashboard section (Anchor,
-// "#<id>") and, where the site has one, its partner page.
+// DashRef names a partner and links to its dashboard page (URL,
+// /dashboard/<id>/) and, where the site has one, its partner page.
 type DashRef struct {
 	ID, Name string
-	Anchor   string
+	URL      string
 	PageURL  string // "" when the partner has no page (no partner.yaml)
+}
+
+// DashRow is a partner in the overview's list of every partner.
+type DashRow struct {
+	Partner      DashRef
+	Status       string
+	Tier         string // tier name, "" when none
+	Points       int
+	CreditUSD    int
+	GoodStanding bool
+	Active       bool // applicant, candidate or certified: the only ones standing applies to
+	HasLedger    bool
 }
 
 // DashApplicant is an application under review.
@@ -105,8 +121,9 @@ type DocCheck struct {
 	Detail   string // what was found, when OK
 }
 
-// DashPartner is one partner's section.
+// DashPartner is one partner's dashboard page (/dashboard/<id>/).
 type DashPartner struct {
+	AsOf         time.Time
 	Ref          DashRef
 	Status       string
 	Tier         string // tier name, "" when none
@@ -147,12 +164,39 @@ type TierStep struct {
 	Since time.Time
 }
 
+// dashboardTitle is the overview's title, which partner pages name in
+// their breadcrumb.
+const dashboardTitle = "Program dashboard"
+
 func (r *run) dashboard() error {
 	d := r.buildDashboard()
-	return r.page(&Page{Kind: "dashboard", Title: "Program dashboard", Path: "/dashboard/",
+	// Many partner edits (a description, a logo, an award's note) change
+	// nothing the overview shows: a preview rebuild then keeps its file.
+	return r.pageIfChanged(&Page{Kind: "dashboard", Title: dashboardTitle, Path: "/dashboard/",
 		Description: "Pipeline, deadlines, renewals, standing and documentation of the partner program.",
-		Dashboard:   d})
+		Dashboard:   d}, d)
 }
+
+// dashboardPages renders the dashboard page of each of partners on all
+// cores: with a ledger table and a chart each, they are the bulk of the
+// dashboard's work.
+func (r *run) dashboardPages(partners []*project.Partner) error {
+	errs := make([]error, len(partners))
+	parallel(len(partners), func(i int) { errs[i] = r.dashboardPage(partners[i]) })
+	return errors.Join(errs...)
+}
+
+func (r *run) dashboardPage(pa *project.Partner) error {
+	ref := r.dashRef(pa)
+	dp := r.dashPartner(pa, ref)
+	return r.page(&Page{Kind: "dashboard-partner", Title: ref.Name + ": program standing", Path: dashboardPath(pa.ID),
+		Description: "Status, points ledger and tier history of " + ref.Name + " in the partner program.",
+		Breadcrumb:  []Link{{Title: dashboardTitle, URL: r.url("/dashboard/")}},
+		DashPartner: &dp})
+}
+
+// dashboardPath is the site path of a partner's dashboard page.
+func dashboardPath(id string) string { return "/dashboard/" + id + "/" }
 
 // buildDashboard derives the dashboard from the standings of the view's
 // partners. It reads no clock: every "in N days" is counted from the
@@ -231,7 +275,12 @@ func (r *run) buildDashboard() *Dashboard {
 		if st.Status == model.StatusCandidate || st.Status == model.StatusCertified {
 			d.Docs = append(d.Docs, docsOf(pa, ref))
 		}
-		d.Partners = append(d.Partners, r.dashPartner(pa, ref))
+		row := DashRow{Partner: ref, Status: st.Status, Points: st.Points, CreditUSD: st.MonthlyCreditUSD,
+			GoodStanding: st.GoodStanding, Active: activeStatus(st.Status), HasLedger: pa.Ledger != nil}
+		if st.Tier != "" {
+			row.Tier = tierName(rules, st.Tier)
+		}
+		d.Partners = append(d.Partners, row)
 	}
 	slices.SortStableFunc(d.Candidates, byDeadline)
 	slices.SortStableFunc(d.Overdue, byDeadline)
@@ -259,7 +308,7 @@ func normalCredit(rules *model.Rules, status, tier string) int {
 }
 
 func (r *run) dashRef(pa *project.Partner) DashRef {
-	ref := DashRef{ID: pa.ID, Name: pa.ID, Anchor: "#" + pa.ID}
+	ref := DashRef{ID: pa.ID, Name: pa.ID, URL: r.url(dashboardPath(pa.ID))}
 	if pa.Info != nil {
 		ref.Name = pa.Info.Name
 		// partnerPages gives every partner with a partner.yaml a page on
@@ -348,7 +397,7 @@ func docsOf(pa *project.Partner, ref DashRef) DashDocs {
 
 func (r *run) dashPartner(pa *project.Partner, ref DashRef) DashPartner {
 	rules, st := r.p.Rules, pa.Standing
-	dp := DashPartner{Ref: ref, Status: st.Status, Points: st.Points, CreditUSD: st.MonthlyCreditUSD,
+	dp := DashPartner{AsOf: r.p.AsOf, Ref: ref, Status: st.Status, Points: st.Points, CreditUSD: st.MonthlyCreditUSD,
 		GoodStanding: st.GoodStanding, PointsToNext: st.PointsToNextTier, HasLedger: pa.Ledger != nil}
 	if st.Tier != "" {
 		dp.Tier = tierName(rules, st.Tier)

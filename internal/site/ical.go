@@ -36,7 +36,7 @@ func (r *run) buildCalendar() string {
 		st := pa.Standing
 		name := partnerName(pa)
 		link := ""
-		if u := r.abs(r.url("/dashboard/#" + pa.ID)); strings.Contains(u, "://") {
+		if u := r.abs(r.url(dashboardPath(pa.ID))); strings.Contains(u, "://") {
 			link = u
 		}
 		switch st.Status {

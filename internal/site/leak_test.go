@@ -118,7 +118,8 @@ func buildBothChecked(t *testing.T, b *site.Builder, p *project.Project) (pub, i
 }
 
 // secrets lists text that only the internal site may contain: internal
-// articles' titles and sentences, escalation contacts, ledger notes and
+// articles' titles and sentences, escalation contacts, ledger notes,
+// references (customers' names, on the partners' dashboard pages) and
 // evidence, and internal-only assets' names.
 func secrets(p *project.Project) []string {
 	var s []string
@@ -160,8 +161,10 @@ func secrets(p *project.Project) []string {
 				}
 			}
 			for _, aw := range pa.Ledger.Awards {
-				if len(aw.Note) > 12 {
-					s = append(s, aw.Note)
+				for _, v := range []string{aw.Note, aw.Ref, aw.Evidence} {
+					if len(v) > 12 {
+						s = append(s, v)
+					}
 				}
 				if aw.Revoked != nil && aw.Revoked.Reason != "" {
 					s = append(s, aw.Revoked.Reason)
@@ -229,6 +232,18 @@ func TestPublicSiteLeaksNothingInternal(t *testing.T) {
 	for name := range pub {
 		if strings.Contains(name, "/internal/") || strings.HasPrefix(name, "dashboard") || name == "calendar.ics" {
 			t.Errorf("public site has internal file %s", name)
+		}
+	}
+	// The dashboard is a page per partner besides the overview: the check
+	// above proves something only while the internal site has them.
+	for _, name := range []string{"dashboard/index.html", "calendar.ics"} {
+		if in[name] == nil {
+			t.Errorf("internal site lacks %s", name)
+		}
+	}
+	for _, pa := range p.Partners {
+		if in["dashboard/"+pa.ID+"/index.html"] == nil {
+			t.Errorf("internal site lacks dashboard/%s/index.html", pa.ID)
 		}
 	}
 }

@@ -24,7 +24,9 @@
 //	/assets/…                 stylesheet, scripts
 //	/search/…                 the search index shards and client
 //	/sitemap.xml /feed.xml /api/partners.json /api/articles.json /404.html /robots.txt
-//	/dashboard/ /calendar.ics (internal site only)
+//	/dashboard/               program dashboard (internal site only, as are the next two)
+//	/dashboard/<id>/          a partner's standing, points ledger and tier chart
+//	/calendar.ics             certification deadlines and renewals
 //
 // # Templates
 //

@@ -16,7 +16,7 @@ import (
 // templates/: <kind>.html defines "main" (and may define "head"), and is
 // executed inside base.html's "base". Files whose names start with "_"
 // hold shared partials.
-var pageKinds = []string{"listing", "partner", "kb", "section", "article", "dashboard", "notfound"}
+var pageKinds = []string{"listing", "partner", "kb", "section", "article", "dashboard", "dashboard-partner", "notfound"}
 
 // overlayFS serves a root's own templates/ file by file over the
 // embedded ones.

@@ -26,19 +26,20 @@ type SiteInfo struct {
 // Page is the data of one HTML page.
 type Page struct {
 	Site        *SiteInfo
-	Kind        string // listing, partner, kb, section, article, dashboard, notfound
+	Kind        string // listing, partner, kb, section, article, dashboard, dashboard-partner, notfound
 	Title       string
 	Description string
 	Path        string // site path, e.g. "/kb/backup/x/"
 	Breadcrumb  []Link
 	NoIndex     bool // keep search engines off (internal site, 404)
 
-	Listing   *Listing
-	Partner   *PartnerPage
-	KB        *KBHome
-	Section   *SectionPage
-	Article   *ArticlePage
-	Dashboard *Dashboard
+	Listing     *Listing
+	Partner     *PartnerPage
+	KB          *KBHome
+	Section     *SectionPage
+	Article     *ArticlePage
+	Dashboard   *Dashboard
+	DashPartner *DashPartner
 }
 
 // Link is a titled URL.
