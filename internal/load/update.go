@@ -2,6 +2,7 @@ package load
 
 import (
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -62,15 +63,20 @@ func Update(prev *Repo, prevDiags diag.List, fsys fs.FS, changed []string, opts 
 	w.run()
 	fresh := w.assemble()
 
-	repo := &Repo{Program: prev.Program, Sources: make(map[string]*diag.Source, len(prev.Sources)+len(fresh.Sources))}
+	// Cloning the map and deleting from it costs less than filling a new
+	// one with every source of the root.
+	repo := &Repo{Program: prev.Program, Sources: maps.Clone(prev.Sources)}
+	if repo.Sources == nil {
+		repo.Sources = map[string]*diag.Source{}
+	}
 	if u.program {
 		repo.Program = fresh.Program
 	}
-	for name, src := range prev.Sources {
+	for name := range repo.Sources {
 		// Only what Load reads: later stages may add sources of their own
 		// (the CODEOWNERS check does) that are theirs to add again.
-		if loaded(name) && !u.covers(name) {
-			repo.Sources[name] = src
+		if !loaded(name) || u.covers(name) {
+			delete(repo.Sources, name)
 		}
 	}
 	for name, src := range fresh.Sources {
@@ -78,9 +84,9 @@ func Update(prev *Repo, prevDiags diag.List, fsys fs.FS, changed []string, opts 
 	}
 	repo.Partners = merge(prev.Partners, fresh.Partners, func(pd *PartnerDir) bool { return u.partners[pd.ID] },
 		func(a, b *PartnerDir) int { return strings.Compare(a.ID, b.ID) })
-	repo.Articles = merge(prev.Articles, fresh.Articles, func(a *Article) bool { return u.covers(a.Path) },
+	repo.Articles = mergeIn(dropContent(prev.Articles, func(a *Article) string { return a.Path }, u.content), fresh.Articles,
 		func(a, b *Article) int { return strings.Compare(a.Path, b.Path) })
-	repo.Assets = merge(prev.Assets, fresh.Assets, func(a *Asset) bool { return u.covers(a.Path) },
+	repo.Assets = mergeIn(dropContent(prev.Assets, func(a *Asset) string { return a.Path }, u.content), fresh.Assets,
 		func(a, b *Asset) int { return strings.Compare(a.Path, b.Path) })
 
 	var diags diag.List
@@ -161,12 +167,8 @@ func unitsOf(changed []string) (units, bool) {
 // fresh; both are sorted by cmp, and so is the result. With nothing to
 // drop or add, prev itself is returned.
 func merge[T any](prev, fresh []T, drop func(T) bool, cmp func(a, b T) int) []T {
-	first := slices.IndexFunc(prev, drop)
-	if first < 0 && len(fresh) == 0 {
-		return prev
-	}
 	kept := prev
-	if first >= 0 {
+	if first := slices.IndexFunc(prev, drop); first >= 0 {
 		kept = slices.Clone(prev[:first])
 		for _, x := range prev[first:] {
 			if !drop(x) {
@@ -174,10 +176,59 @@ func merge[T any](prev, fresh []T, drop func(T) bool, cmp func(a, b T) int) []T 
 			}
 		}
 	}
-	var out []T // nil when empty, as Load leaves it
-	if len(kept)+len(fresh) > 0 {
-		out = make([]T, 0, len(kept)+len(fresh))
+	return mergeIn(kept, fresh, cmp)
+}
+
+// dropContent returns prev, sorted by path, without the elements under
+// the content units (sorted, none inside another). Each unit is one path
+// or the block of paths under a folder, both found by binary search: a
+// preview rebuild of one article would otherwise compare every path of a
+// root with tens of thousands of assets.
+func dropContent[T any](prev []T, pathOf func(T) string, units []string) []T {
+	at := func(key string) int {
+		i, _ := slices.BinarySearchFunc(prev, key, func(x T, k string) int { return strings.Compare(pathOf(x), k) })
+		return i
 	}
+	type span struct{ lo, hi int }
+	var spans []span
+	for _, c := range units {
+		if i := at(c); i < len(prev) && pathOf(prev[i]) == c {
+			spans = append(spans, span{i, i + 1})
+		}
+		// "0" is the byte after "/": [c/, c0) holds exactly the paths
+		// under folder c.
+		if lo, hi := at(c+"/"), at(c+"0"); lo < hi {
+			spans = append(spans, span{lo, hi})
+		}
+	}
+	if len(spans) == 0 {
+		return prev
+	}
+	// A unit "a-b" sorts between "a" and "a/...": put spans in order.
+	slices.SortFunc(spans, func(a, b span) int { return a.lo - b.lo })
+	kept := make([]T, 0, len(prev))
+	next := 0
+	for _, sp := range spans {
+		kept = append(kept, prev[next:sp.lo]...)
+		next = sp.hi
+	}
+	kept = append(kept, prev[next:]...)
+	if len(kept) == 0 {
+		return nil // as Load leaves an empty list
+	}
+	return kept
+}
+
+// mergeIn merges fresh into kept, both sorted by cmp. With nothing to add,
+// kept itself is returned.
+func mergeIn[T any](kept, fresh []T, cmp func(a, b T) int) []T {
+	if len(kept) == 0 && len(fresh) == 0 {
+		return nil // as Load leaves an empty list
+	}
+	if len(fresh) == 0 {
+		return kept
+	}
+	out := make([]T, 0, len(kept)+len(fresh))
 	for len(kept) > 0 || len(fresh) > 0 {
 		if len(fresh) == 0 || (len(kept) > 0 && cmp(kept[0], fresh[0]) <= 0) {
 			out, kept = append(out, kept[0]), kept[1:]

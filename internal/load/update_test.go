@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,4 +138,32 @@ func sourceNames(m map[string]*diag.Source) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+func TestDropContent(t *testing.T) {
+	paths := []string{"content/a", "content/a-b/x.md", "content/a.md", "content/a/x.md", "content/a/y/z.png", "content/ab.md", "content/b.md"}
+	for _, c := range []struct {
+		units []string
+		want  []string
+	}{
+		{nil, paths},
+		{[]string{"content/a"}, []string{"content/a-b/x.md", "content/a.md", "content/ab.md", "content/b.md"}},
+		{[]string{"content/a", "content/a-b"}, []string{"content/a.md", "content/ab.md", "content/b.md"}},
+		{[]string{"content/a/y"}, []string{"content/a", "content/a-b/x.md", "content/a.md", "content/a/x.md", "content/ab.md", "content/b.md"}},
+		{[]string{"content/b.md", "content/missing"}, []string{"content/a", "content/a-b/x.md", "content/a.md", "content/a/x.md", "content/a/y/z.png", "content/ab.md"}},
+		{[]string{"content"}, nil},
+	} {
+		got := dropContent(paths, func(s string) string { return s }, c.units)
+		// The slow way: what covers says.
+		u := units{content: c.units}
+		var slow []string
+		for _, p := range paths {
+			if !u.covers(p) {
+				slow = append(slow, p)
+			}
+		}
+		if !slices.Equal(got, c.want) || !slices.Equal(got, slow) {
+			t.Errorf("dropContent(%q) = %q, want %q (covers: %q)", c.units, got, c.want, slow)
+		}
+	}
 }
