@@ -17,21 +17,30 @@ func workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 func checkPartners(p *Project) diag.List {
 	var out diag.List
 	for _, pa := range p.Partners {
-		dir := "partners/" + pa.ID
-		if pa.Dir.Partner == nil {
-			out.Errorf(diag.Pos{File: dir}, "partner.file-missing", "run: marketplace new partner "+pa.ID,
-				"%s/ has no partner.yaml", dir)
-		}
-		if pa.Dir.Ledger == nil && pa.Dir.Partner != nil {
-			out.Warnf(diag.Pos{File: dir + "/partner.yaml"}, "partner.no-ledger",
-				"the ecosystem team adds ledger.yaml with an applied event when it reviews the application",
-				"partner %q has no ledger.yaml yet, so it has no status and is not listed", pa.ID)
-		}
-		if pa.Info == nil {
-			continue
-		}
-		out.Append(checkPartnerInfo(p, pa))
+		out.Append(checkPartner(p, pa))
 	}
+	return out
+}
+
+// checkPartner is checkPartners for one partner. It reads nothing but the
+// partner and the rules, so a preview rebuild keeps its verdict on every
+// partner value it reuses.
+func checkPartner(p *Project, pa *Partner) diag.List {
+	var out diag.List
+	dir := "partners/" + pa.ID
+	if pa.Dir.Partner == nil {
+		out.Errorf(diag.Pos{File: dir}, "partner.file-missing", "run: marketplace new partner "+pa.ID,
+			"%s/ has no partner.yaml", dir)
+	}
+	if pa.Dir.Ledger == nil && pa.Dir.Partner != nil {
+		out.Warnf(diag.Pos{File: dir + "/partner.yaml"}, "partner.no-ledger",
+			"the ecosystem team adds ledger.yaml with an applied event when it reviews the application",
+			"partner %q has no ledger.yaml yet, so it has no status and is not listed", pa.ID)
+	}
+	if pa.Info == nil {
+		return out
+	}
+	out.Append(checkPartnerInfo(p, pa))
 	return out
 }
 

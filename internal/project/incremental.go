@@ -42,12 +42,14 @@ type incState struct {
 	rules    diag.List
 	partners map[string]diag.List // decode diagnostics by partner id
 	articles map[string]diag.List // decode diagnostics by article path
-	// partnerCross is checkPartners' output; articleCross holds the
+	// partnerCross is checkPartners' output, partnerCrossBy the same by
+	// partner id; articleCross holds the
 	// article and link checks by article path, assetCross the rest of
 	// them (unreferenced assets).
-	partnerCross diag.List
-	articleCross map[string]diag.List
-	assetCross   diag.List
+	partnerCross   diag.List
+	partnerCrossBy map[string]diag.List
+	articleCross   map[string]diag.List
+	assetCross     diag.List
 	// sorted is every article's diagnostics, decode and cross checks, in
 	// diag.List.Sort's order.
 	sorted diag.List
@@ -181,7 +183,22 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 		p.Diags.Append(st.partners[pa.ID])
 	}
 
-	st.partnerCross = checkPartners(p)
+	// A partner value reused from prev under the same rules gets the
+	// same verdict: only the partners of changed files or articles are
+	// checked again.
+	st.partnerCrossBy = make(map[string]diag.List, len(p.Partners))
+	for _, pa := range p.Partners {
+		var l diag.List
+		if old, ok := prevPartner(prev, pa.ID); ok && !rulesChanged && old == pa {
+			l = in.st.partnerCrossBy[pa.ID]
+		} else {
+			l = checkPartner(p, pa)
+		}
+		if l != nil {
+			st.partnerCrossBy[pa.ID] = l
+		}
+		st.partnerCross.Append(l)
+	}
 	hot := prev != nil && !rulesChanged && in.linksUnchanged(prev, p)
 	if hot {
 		in.recheck(prev, p, &st)
@@ -314,6 +331,7 @@ func (in *Incremental) recheck(prev, p *Project, st *incState) {
 	}
 	p.pathFold, p.sectionURLs, p.sectionDirs, p.assetByPath = prev.pathFold, prev.sectionURLs, prev.sectionDirs, prev.assetByPath
 	p.articleByPath, p.articleByURL, p.articleBySlug = prev.articleByPath, prev.articleByURL, prev.articleBySlug
+	p.shadowed = prev.shadowed
 	st.assetCross = in.st.assetCross
 	st.articleCross = in.st.articleCross
 	if len(changed) == 0 {
@@ -340,6 +358,15 @@ func (in *Incremental) recheck(prev, p *Project, st *incState) {
 		}
 	}
 	p.articleByPath, p.articleByURL, p.articleBySlug = byPath, byURL, bySlug
+	for was, a := range old {
+		if p.shadowed[was] {
+			// URLs are as before, so a is as hidden as was.
+			shadowed := maps.Clone(p.shadowed)
+			delete(shadowed, was)
+			shadowed[a] = true
+			p.shadowed = shadowed
+		}
+	}
 
 	// Judge the changed articles on their own. Whether one's URL is taken
 	// by another cannot have changed (URLs did not), so that verdict and
@@ -367,6 +394,13 @@ func (in *Incremental) recheck(prev, p *Project, st *incState) {
 		}
 		setList(st.articleCross, a.Path, keep)
 	}
+}
+
+func prevPartner(prev *Project, id string) (*Partner, bool) {
+	if prev == nil {
+		return nil, false
+	}
+	return prev.Partner(id)
 }
 
 // parallel runs f(0..n-1) on a bounded pool.

@@ -66,6 +66,7 @@ func TestIncremental(t *testing.T) {
 	}
 	const art = "content/kestrel-backup/public/getting-started-with-kestrel-vault.md"
 	const partner = "partners/kestrel-backup/partner.yaml"
+	const dup = "content/kestrel-backup/public/getting_started_with_kestrel_vault.md"
 	origArt, origPartner := read(art), read(partner)
 	steps := []struct {
 		name    string
@@ -93,6 +94,11 @@ func TestIncremental(t *testing.T) {
 		{"edited", func() {
 			write("content/nosuch/public/a.md", "---\ntitle: \"A\"\ndate: \"2026-01-02\"\nauthor: \"A\"\n---\n\nOther <b>text</b>.\n")
 		}, []string{"content/nosuch/public/a.md"}, true},
+		// Two articles at one URL: the second by path is not published,
+		// and stays so, as a new value, when only its body changes.
+		{"a duplicate URL", func() { write(dup, origArt) }, []string{dup}, false},
+		{"duplicate edited", func() { write(dup, origArt+"\nMore.\n") }, []string{dup}, true},
+		{"duplicate removed", func() { os.Remove(filepath.Join(root, dup)) }, []string{dup}, false},
 		{"rules changed", func() { edit("program.yaml", "\n", "\n# a comment\n") }, []string{"program.yaml"}, false},
 		{"nothing relevant", func() { write("README.md", "hi") }, []string{"README.md"}, true},
 	}
@@ -172,6 +178,11 @@ func compareProjects(t *testing.T, got, want *Project) {
 	if !reflect.DeepEqual(got.sectionURLs, want.sectionURLs) || !reflect.DeepEqual(got.sectionDirs, want.sectionDirs) ||
 		!reflect.DeepEqual(got.pathFold, want.pathFold) || !reflect.DeepEqual(got.unparsed, want.unparsed) {
 		t.Error("indexes differ")
+	}
+	for i, a := range got.Articles {
+		if i < len(want.Articles) && got.Published(a) != want.Published(want.Articles[i]) {
+			t.Errorf("%s: Published = %v, want %v", a.Path, got.Published(a), want.Published(want.Articles[i]))
+		}
 	}
 	if !reflect.DeepEqual(got.Repo.Sources, want.Repo.Sources) {
 		t.Error("sources differ")

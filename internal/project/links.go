@@ -41,7 +41,7 @@ type Target struct {
 // Published reports whether a is the article published at its URL. Two
 // articles at one URL are an error (article.duplicate-url); a site built
 // anyway publishes the first by path.
-func (p *Project) Published(a *Article) bool { return p.articleByURL[a.URL] == a }
+func (p *Project) Published(a *Article) bool { return !p.shadowed[a] }
 
 // Resolve interprets a link found in article from: a relative path to an
 // article or asset ("../Backup/x.md#part", "images/a.png"), a fragment,
@@ -180,10 +180,16 @@ func (p *Project) indexLinks() {
 	p.sectionURLs = map[string]bool{}
 	p.sectionDirs = map[string]string{}
 	p.articleBySlug = map[string]*Article{}
+	p.shadowed = nil
 	for _, a := range p.Articles {
 		p.articleByPath[a.Path] = a
 		if _, dup := p.articleByURL[a.URL]; !dup {
 			p.articleByURL[a.URL] = a
+		} else {
+			if p.shadowed == nil {
+				p.shadowed = map[*Article]bool{}
+			}
+			p.shadowed[a] = true
 		}
 		p.pathFold[strings.ToLower(a.Path)] = a.Path
 		// Every folder level of an article's URL is a section page.

@@ -59,6 +59,10 @@ type Project struct {
 
 	articleByPath map[string]*Article
 	articleByURL  map[string]*Article
+	// shadowed holds the articles another article's URL hides (nearly
+	// always none), so Published needs no lookup by URL: the sites ask it
+	// of every article on every preview rebuild.
+	shadowed      map[*Article]bool
 	assetByPath   map[string]*load.Asset
 	pathFold      map[string]string // lowercased path → real path, for case hints
 	sectionURLs   map[string]bool
