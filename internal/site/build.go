@@ -239,33 +239,7 @@ func (r *run) partnerPages() error {
 // kb renders the KB home, every section page (one per folder level) and
 // every partner collection.
 func (r *run) kb() error {
-	sections := map[string]*kbSection{}
-	for _, a := range r.v.articles {
-		if a.PartnerID != "" {
-			u := "/kb/partners/" + a.PartnerID + "/"
-			s := sections[u]
-			if s == nil {
-				s = &kbSection{url: u, name: a.PartnerID}
-				if pa, ok := r.p.Partner(a.PartnerID); ok {
-					s.partner = pa
-					if pa.Info != nil {
-						s.name = pa.Info.Name
-					}
-				}
-				sections[u] = s
-			}
-			s.articles = append(s.articles, a)
-			continue
-		}
-		for _, l := range sectionLevels(a) {
-			s := sections[l.URL]
-			if s == nil {
-				s = &kbSection{url: l.URL, name: l.Title}
-				sections[l.URL] = s
-			}
-			s.articles = append(s.articles, a)
-		}
-	}
+	sections := r.kbSections()
 	urls := make([]string, 0, len(sections))
 	for u := range sections {
 		urls = append(urls, u)
@@ -283,14 +257,27 @@ func (r *run) kb() error {
 			continue
 		}
 		sp := &SectionPage{Name: s.name}
-		for _, a := range s.articles {
-			sp.Articles = append(sp.Articles, r.articleLink(a))
-		}
-		if wanted {
-			sortArticles(sp.Articles)
+		if t, ok := r.tops[u]; ok && !wanted && t.partner == s.partner && slices.Equal(t.arts, s.articles) {
+			// The home's five of a section whose articles are the same
+			// values as last time: a preview rebuild would otherwise
+			// pick them again from every article of the KB.
+			sp.Articles = t.top
 		} else {
-			// Only the KB home's top five are shown.
-			sp.Articles = firstArticles(sp.Articles, 5)
+			for _, a := range s.articles {
+				sp.Articles = append(sp.Articles, r.articleLink(a))
+			}
+			if wanted {
+				sortArticles(sp.Articles)
+			} else {
+				// Only the KB home's top five are shown.
+				sp.Articles = firstArticles(sp.Articles, 5)
+			}
+		}
+		if onHome {
+			if r.topsNow == nil {
+				r.topsNow = map[string]sectionTop{}
+			}
+			r.topsNow[u] = sectionTop{arts: s.articles, partner: s.partner, top: sp.Articles[:min(5, len(sp.Articles)):min(5, len(sp.Articles))]}
 		}
 		crumbs := []Link{{Title: "Knowledge base", URL: r.url("/kb/")}}
 		if s.partner != nil {
@@ -417,6 +404,76 @@ func sectionLevels(a *project.Article) []Link {
 
 // partnersURL is the KB page of the partner collections.
 const partnersURL = "/kb/partners/"
+
+// kbSections groups the view's articles by KB section: a partner's
+// collection, or every folder level of a program-wide article. Which
+// article goes where depends on its path only, so while the view lists
+// the same paths in the same order, the grouping of the last build of an
+// Incremental is reused with this build's values.
+func (r *run) kbSections() map[string]*kbSection {
+	arts := r.v.articles
+	g := r.groups
+	same := g != nil && len(g.paths) == len(arts)
+	for i := 0; same && i < len(arts); i++ {
+		same = g.paths[i] == arts[i].Path
+	}
+	if !same {
+		g = &kbGroups{paths: make([]string, len(arts)), secs: map[string]*kbGroup{}}
+		for i, a := range arts {
+			g.paths[i] = a.Path
+			if a.PartnerID != "" {
+				u := "/kb/partners/" + a.PartnerID + "/"
+				sg := g.secs[u]
+				if sg == nil {
+					sg = &kbGroup{partnerID: a.PartnerID}
+					g.secs[u] = sg
+				}
+				sg.idx = append(sg.idx, i)
+				continue
+			}
+			for _, l := range sectionLevels(a) {
+				sg := g.secs[l.URL]
+				if sg == nil {
+					sg = &kbGroup{name: l.Title}
+					g.secs[l.URL] = sg
+				}
+				sg.idx = append(sg.idx, i)
+			}
+		}
+	}
+	r.groupsNow = g
+	sections := make(map[string]*kbSection, len(g.secs))
+	for u, sg := range g.secs {
+		s := &kbSection{url: u, name: sg.name, articles: make([]*project.Article, len(sg.idx))}
+		for j, i := range sg.idx {
+			s.articles[j] = arts[i]
+		}
+		if sg.partnerID != "" {
+			s.name = sg.partnerID
+			if pa, ok := r.p.Partner(sg.partnerID); ok {
+				s.partner = pa
+				if pa.Info != nil {
+					s.name = pa.Info.Name
+				}
+			}
+		}
+		sections[u] = s
+	}
+	return sections
+}
+
+// kbGroups is kbSections' grouping: the article paths it was made from,
+// and by section URL the indexes of its articles in that list.
+type kbGroups struct {
+	paths []string
+	secs  map[string]*kbGroup
+}
+
+type kbGroup struct {
+	name      string // folder name; "" for a partner's collection
+	partnerID string
+	idx       []int
+}
 
 type kbSection struct {
 	name     string
@@ -568,8 +625,8 @@ func (r *run) apiArticles() error {
 		Authors []string `json:"authors"`
 	}
 	next := make(map[*project.Article][]byte, len(r.v.articles))
-	var b bytes.Buffer
-	b.WriteString("{\n  \"articles\": [")
+	entries := make([][]byte, len(r.v.articles))
+	size := 64
 	for i, a := range r.v.articles {
 		entry := r.api[a]
 		if entry == nil {
@@ -593,6 +650,14 @@ func (r *run) apiArticles() error {
 			}
 		}
 		next[a] = entry
+		entries[i] = entry
+		size += len(entry) + 6
+	}
+	// Sized once: grown by doubling, the buffer copied megabytes on every
+	// preview rebuild of a large site.
+	b := bytes.NewBuffer(make([]byte, 0, size))
+	b.WriteString("{\n  \"articles\": [")
+	for i, entry := range entries {
 		if i > 0 {
 			b.WriteByte(',')
 		}

@@ -72,6 +72,8 @@ type built struct {
 	kbPages  map[string]bool
 	api      map[*project.Article][]byte // see run.api
 	shown    map[string]any              // see run.shown
+	tops     map[string]sectionTop       // see run.tops
+	groups   *kbGroups                   // see run.groups
 	// searchStale is set when files hold an older search index than the
 	// project (the index was deferred).
 	searchStale bool
@@ -163,6 +165,7 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	r := c.b.newRun(p, c.aud, v)
 	if o != nil && !full {
 		r.api, r.shown = o.api, o.shown
+		r.tops, r.groups = o.tops, o.groups
 	}
 	rendered, err := c.bodies(r, o, n, links, d)
 	if err != nil {
@@ -439,6 +442,13 @@ func (c *Incremental) Build(p *project.Project) (*Change, error) {
 	}
 	n.searchStale = searchStale
 	n.api = r.api
+	n.tops, n.groups = r.tops, r.groups
+	if r.groupsNow != nil {
+		n.groups = r.groupsNow
+	}
+	if r.topsNow != nil {
+		n.tops = r.topsNow
+	}
 	n.shown = r.shown
 	if r.shownNow != nil {
 		// A page this build did not look at keeps its file, so what the

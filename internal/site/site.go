@@ -228,6 +228,20 @@ type run struct {
 	// want, when set, picks the pages to execute; the others are left
 	// out (an incremental build keeps their earlier bytes).
 	want func(name string) bool
+	// tops holds by section URL what the KB home shows of a section, from
+	// the last build of an Incremental; topsNow this run's. groups and
+	// groupsNow are the same for kbSections. Only the kb step uses them.
+	tops, topsNow     map[string]sectionTop
+	groups, groupsNow *kbGroups
+}
+
+// sectionTop is a section's top five on the KB home and the articles
+// (and partner) they were picked from: while those are the same values,
+// so are the five.
+type sectionTop struct {
+	arts    []*project.Article
+	partner *project.Partner
+	top     []ArticleLink
 }
 
 type renderedArticle struct {
