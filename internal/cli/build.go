@@ -152,6 +152,7 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		fmt.Fprintln(env.Stderr, "build: nothing written (fix the errors, or use --keep-going for a preview)")
 		return errProblems
 	}
+	p.DropSyntax()
 	var tmpl fs.FS
 	if st, err := fs.Stat(fsys, "templates"); err == nil && st.IsDir() {
 		if tmpl, err = fs.Sub(fsys, "templates"); err != nil {

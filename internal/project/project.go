@@ -252,3 +252,26 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 	}
 	return out
 }
+
+// DropSyntax lets go of what only diagnostics need, once they are printed:
+// the YAML trees of every file and front matter, and the line indexes of
+// the sources. What the sites render (decoded values, article bodies)
+// stays. On a large root that is a tenth of a build's live memory. The
+// project must not be checked or updated afterwards.
+func (p *Project) DropSyntax() {
+	if p.Repo.Program != nil {
+		p.Repo.Program.Root = nil
+	}
+	for _, pd := range p.Repo.Partners {
+		for _, d := range []*load.Doc{pd.Partner, pd.Ledger} {
+			if d != nil {
+				d.Root = nil
+			}
+		}
+	}
+	for _, a := range p.Repo.Articles {
+		a.Meta = nil
+	}
+	p.Repo.Sources = nil
+	p.Diags = nil
+}

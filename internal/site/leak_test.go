@@ -332,3 +332,33 @@ func TestBuildBothRendersPerSiteWhereLinksDiffer(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildAfterDropSyntax: the build command lets go of the project's
+// YAML trees and sources before rendering; the sites must not change.
+func TestBuildAfterDropSyntax(t *testing.T) {
+	root := exampleRoot(t)
+	_, wantPub, wantIn := buildBoth(t, root)
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.DropSyntax()
+	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/", RepoURL: "https://github.com/example/marketplace/edit/main/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, in, err := b.BuildBoth(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ got, want publish.Files }{{pub, wantPub}, {in, wantIn}} {
+		if len(c.got) != len(c.want) {
+			t.Errorf("%d files, want %d", len(c.got), len(c.want))
+		}
+		for name, data := range c.want {
+			if !bytes.Equal(c.got[name], data) {
+				t.Errorf("%s differs after DropSyntax", name)
+			}
+		}
+	}
+}
