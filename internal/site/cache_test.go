@@ -15,11 +15,12 @@ import (
 	"github.com/marketplace-program/marketplace/internal/publish"
 )
 
-// TestIncrementalIdentical edits a copy of the example root step by step
-// and holds each incremental build of both sites to a cold build of the
-// same tree, byte for byte.
-func TestIncrementalIdentical(t *testing.T) {
-	root := t.TempDir()
+// exampleTree copies the repository's partners and content into a
+// temporary root and returns it with the bytes of program.yaml, which each
+// test writes (or edits) itself.
+func exampleTree(t *testing.T) (root string, prog []byte) {
+	t.Helper()
+	root = t.TempDir()
 	for _, dir := range []string{"partners", "content"} {
 		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
 			t.Fatal(err)
@@ -29,6 +30,14 @@ func TestIncrementalIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root, prog
+}
+
+// TestIncrementalIdentical edits a copy of the example root step by step
+// and holds each incremental build of both sites to a cold build of the
+// same tree, byte for byte.
+func TestIncrementalIdentical(t *testing.T) {
+	root, prog := exampleTree(t)
 	write := func(name, data string) {
 		t.Helper()
 		p := filepath.Join(root, filepath.FromSlash(name))
@@ -290,16 +299,7 @@ func TestIncrementalGenerated(t *testing.T) {
 // partner's own page, never the other partners' pages. A page left alone
 // keeps the very bytes of the last build.
 func TestIncrementalDashboardPages(t *testing.T) {
-	root := t.TempDir()
-	for _, dir := range []string{"partners", "content"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	prog, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, prog := exampleTree(t)
 	if err := os.WriteFile(filepath.Join(root, "program.yaml"), prog, 0o644); err != nil {
 		t.Fatal(err)
 	}
