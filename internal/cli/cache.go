@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/marketplace-program/marketplace/internal/project"
 )
@@ -32,5 +33,7 @@ func openCache(env *Env, root string) *project.Cache {
 	if err != nil {
 		return nil
 	}
+	// One table per root: those of roots gone for a month are dropped.
+	_ = project.TrimCache(dir, 30*24*time.Hour)
 	return project.OpenCache(dir, abs)
 }

@@ -17,10 +17,12 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // Key identifies one result.
@@ -151,6 +153,11 @@ func (t *Table[V]) Save() error {
 	t.mu.Lock()
 	if !t.dirty && len(t.used) == len(t.old) {
 		t.mu.Unlock()
+		// Nothing new, but the table is in use: Trim goes by this time.
+		now := time.Now()
+		if err := os.Chtimes(t.path, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 		return nil
 	}
 	f := file[V]{Format: format, Salt: t.salt, Entries: t.used}
@@ -177,6 +184,23 @@ func (t *Table[V]) Save() error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// Trim removes the tables in dir whose names match pattern (as
+// filepath.Match) and that no run has saved or used for maxAge: a table per
+// content root, and roots come and go (clones, temporary checkouts).
+func Trim(dir, pattern string, maxAge time.Duration) error {
+	names, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, name := range names {
+		if fi, err := os.Stat(name); err == nil && time.Since(fi.ModTime()) > maxAge {
+			errs = append(errs, os.Remove(name))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Salt identifies the running program: its module version and VCS

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 type val struct {
@@ -132,5 +133,33 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if err := tb.Save(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestTrim(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-48 * time.Hour)
+	for _, name := range []string{"a-1.gob", "a-2.gob", "other.gob"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A table used today, though not rewritten, is kept: Save touches it.
+	tb := Open[val](filepath.Join(dir, "a-2.gob"), "s")
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Trim(dir, "a-*.gob", 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"a-1.gob": false, "a-2.gob": true, "other.gob": true} {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if got := err == nil; got != want {
+			t.Errorf("%s exists = %v, want %v", name, got, want)
+		}
 	}
 }

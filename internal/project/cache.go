@@ -3,7 +3,9 @@ package project
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"path/filepath"
+	"time"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/markdown"
@@ -24,6 +26,12 @@ type Cache = memo.Table[Memo]
 // cacheWork names what Memo holds; change it when Memo's meaning changes
 // without a change of the binary's version (it always comes with one).
 const cacheWork = "project.Memo/1"
+
+// TrimCache removes from dir the article caches of roots that no run has
+// used for maxAge, and temporary files a killed run left.
+func TrimCache(dir string, maxAge time.Duration) error {
+	return errors.Join(memo.Trim(dir, "articles-*.gob", maxAge), memo.Trim(dir, "articles-*.gob.*", maxAge))
+}
 
 // OpenCache opens the article cache of the content root root (an absolute
 // path names it) inside dir, e.g. the user's cache directory.
