@@ -60,6 +60,13 @@ func Open[V any](path, salt string) *Table[V] {
 	t := &Table[V]{path: path, salt: salt, used: map[Key]V{}, ready: make(chan struct{})}
 	go func() {
 		defer close(t.ready)
+		// gob reports corrupt input as errors; should a case slip through
+		// as a panic, it must cost this run its cache, not its result.
+		defer func() {
+			if recover() != nil {
+				t.old = nil
+			}
+		}()
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return

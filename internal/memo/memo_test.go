@@ -163,3 +163,34 @@ func TestTrim(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOpen: whatever the file holds, Open yields a usable table.
+func FuzzOpen(f *testing.F) {
+	dir := f.TempDir()
+	good := filepath.Join(dir, "good.gob")
+	tb := Open[val](good, "s")
+	tb.Put(tb.Key([]byte("k")), val{N: 1, Strs: []string{"a", "b"}})
+	if err := tb.Save(); err != nil {
+		f.Fatal(err)
+	}
+	data, err := os.ReadFile(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte{})
+	f.Add(data[:len(data)/3])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "t.gob")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tb := Open[val](p, "s")
+		k := tb.Key([]byte("k"))
+		tb.Get(k)
+		tb.Put(k, val{N: 2})
+		if v, ok := tb.Get(k); !ok || v.N != 2 {
+			t.Fatalf("Get after Put = %v, %v", v, ok)
+		}
+	})
+}
