@@ -59,7 +59,10 @@
   }
 
   async function onStatus(st) {
-    lastSeq = Math.max(lastSeq, st.seq);
+    // A follower's fetch of the status can answer after the stream has
+    // told of a newer build: a stale answer must not hide its overlay.
+    if (st.seq < lastSeq) return;
+    lastSeq = st.seq;
     if (st.ok || !st.text) hideOverlay(); else showOverlay(st);
     if (st.good > built && (built === 0 || await pageChanged())) reload();
   }
