@@ -135,15 +135,15 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	var cache *project.Cache
-	if opts.Ref == "" { // a commit's files are keyed the same, but stay out of the working tree's table
-		cache = openCache(env, opts.Root)
+	var p *project.Project
+	if opts.Ref == "" {
+		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf})
+	} else { // a commit's files stay out of the working tree's table
+		p, err = project.Open(fsys, project.Options{AsOf: opts.AsOf})
 	}
-	p, err := project.Open(fsys, project.Options{AsOf: opts.AsOf, Cache: cache})
 	if err != nil {
 		return err
 	}
-	_ = cache.Save() // as in openProject
 	if err := printDiags(env, opts.Format, p.Diags, p.Sources()); err != nil {
 		return err
 	}

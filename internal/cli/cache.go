@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -36,4 +37,16 @@ func openCache(env *Env, root string) *project.Cache {
 	// One table per root: those of roots gone for a month are dropped.
 	_ = project.TrimCache(dir, 30*24*time.Hour)
 	return project.OpenCache(dir, abs)
+}
+
+// openCached opens the project of fsys with root's article cache, and
+// saves the cache afterwards. A cache that cannot be written costs the next
+// run time, not this one its result.
+func openCached(env *Env, root string, fsys fs.FS, opts project.Options) (*project.Project, error) {
+	opts.Cache = openCache(env, root)
+	p, err := project.Open(fsys, opts)
+	if err == nil {
+		_ = opts.Cache.Save()
+	}
+	return p, err
 }

@@ -110,14 +110,7 @@ func openProject(env *Env, root string, asOf time.Time) (*project.Project, error
 	if !st.IsDir() {
 		return nil, fmt.Errorf("content root %s is not a directory", root)
 	}
-	c := openCache(env, root)
-	p, err := project.Open(load.DirFS(root), project.Options{AsOf: asOf, Cache: c})
-	if err == nil {
-		// A cache that cannot be written costs the next run time, not
-		// this one its result.
-		_ = c.Save()
-	}
-	return p, err
+	return openCached(env, root, load.DirFS(root), project.Options{AsOf: asOf})
 }
 
 // outputFlags are the --format and --as-of flags most commands share.

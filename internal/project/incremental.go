@@ -42,14 +42,12 @@ type incState struct {
 	rules    diag.List
 	partners map[string]diag.List // decode diagnostics by partner id
 	articles map[string]diag.List // decode diagnostics by article path
-	// partnerCross is checkPartners' output, partnerCrossBy the same by
-	// partner id; articleCross holds the
-	// article and link checks by article path, assetCross the rest of
-	// them (unreferenced assets).
-	partnerCross   diag.List
-	partnerCrossBy map[string]diag.List
-	articleCross   map[string]diag.List
-	assetCross     diag.List
+	// partnerCross is checkPartners' output by partner id; articleCross
+	// holds the article and link checks by article path, assetCross the
+	// rest of them (unreferenced assets).
+	partnerCross map[string]diag.List
+	articleCross map[string]diag.List
+	assetCross   diag.List
 	// sorted is every article's diagnostics, decode and cross checks, in
 	// diag.List.Sort's order.
 	sorted diag.List
@@ -146,6 +144,7 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 	// Partners: reuse the decoded files when neither they nor the rules
 	// changed, and the whole value when its articles are the same too.
 	p.Partners = make([]*Partner, len(repo.Partners))
+	reused := make([]bool, len(repo.Partners)) // the very value of prev
 	var redo []int
 	for i, dir := range repo.Partners {
 		var old *Partner
@@ -162,7 +161,7 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 		st.partners[dir.ID] = in.st.partners[dir.ID]
 		arts := articlesOf(dir.ID)
 		if slices.Equal(old.Articles, arts) {
-			p.Partners[i] = old
+			p.Partners[i], reused[i] = old, true
 			continue
 		}
 		pa := *old
@@ -186,18 +185,17 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 	// A partner value reused from prev under the same rules gets the
 	// same verdict: only the partners of changed files or articles are
 	// checked again.
-	st.partnerCrossBy = make(map[string]diag.List, len(p.Partners))
-	for _, pa := range p.Partners {
-		var l diag.List
-		if old, ok := prevPartner(prev, pa.ID); ok && !rulesChanged && old == pa {
-			l = in.st.partnerCrossBy[pa.ID]
-		} else {
+	st.partnerCross = make(map[string]diag.List, len(p.Partners))
+	var partnerCross diag.List
+	for i, pa := range p.Partners {
+		l := in.st.partnerCross[pa.ID]
+		if !reused[i] {
 			l = checkPartner(p, pa)
 		}
 		if l != nil {
-			st.partnerCrossBy[pa.ID] = l
+			st.partnerCross[pa.ID] = l
 		}
-		st.partnerCross.Append(l)
+		partnerCross.Append(l)
 	}
 	hot := prev != nil && !rulesChanged && in.linksUnchanged(prev, p)
 	if hot {
@@ -219,7 +217,7 @@ func (in *Incremental) Update(changed []string, all bool) (*Project, error) {
 			}
 		}
 	}
-	p.Diags.Append(st.partnerCross)
+	p.Diags.Append(partnerCross)
 	p.Diags.Append(st.assetCross)
 	p.Diags.Append(checkCodeOwners(p))
 	p.Diags.Sort()
@@ -394,13 +392,6 @@ func (in *Incremental) recheck(prev, p *Project, st *incState) {
 		}
 		setList(st.articleCross, a.Path, keep)
 	}
-}
-
-func prevPartner(prev *Project, id string) (*Partner, bool) {
-	if prev == nil {
-		return nil, false
-	}
-	return prev.Partner(id)
 }
 
 // parallel runs f(0..n-1) on a bounded pool.
