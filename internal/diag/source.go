@@ -1,7 +1,9 @@
 package diag
 
 import (
+	"bytes"
 	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -11,50 +13,65 @@ import (
 //
 // Lines end at "\n", "\r\n" or a lone "\r" (the corpus has all three).
 type Source struct {
-	Name  string // path relative to the content root, slash-separated
-	Data  []byte
-	lines []int // byte offset at which each line starts
+	Name string // path relative to the content root, slash-separated
+	Data []byte
+
+	// The line table is made on first use: most files of a large root
+	// never need a position, and the tables of all of them were a tenth of
+	// what checking it allocated.
+	once   sync.Once
+	starts []int // byte offset at which each line starts
 }
 
-// NewSource indexes data. It does not copy it.
+// NewSource returns the source of data. It does not copy it.
 func NewSource(name string, data []byte) *Source {
-	s := &Source{Name: name, Data: data, lines: []int{0}}
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '\n':
-			s.lines = append(s.lines, i+1)
-		case '\r':
-			if i+1 < len(data) && data[i+1] == '\n' {
-				i++
+	return &Source{Name: name, Data: data}
+}
+
+// lines returns the table of line starts, safe for concurrent use.
+func (s *Source) lines() []int {
+	s.once.Do(func() {
+		n := 1 + bytes.Count(s.Data, []byte{'\n'})
+		s.starts = make([]int, 1, n)
+		for i := 0; i < len(s.Data); i++ {
+			switch s.Data[i] {
+			case '\n':
+				s.starts = append(s.starts, i+1)
+			case '\r':
+				if i+1 < len(s.Data) && s.Data[i+1] == '\n' {
+					i++
+				}
+				s.starts = append(s.starts, i+1)
 			}
-			s.lines = append(s.lines, i+1)
 		}
-	}
-	return s
+	})
+	return s.starts
 }
 
 // Lines returns the number of lines.
-func (s *Source) Lines() int { return len(s.lines) }
+func (s *Source) Lines() int { return len(s.lines()) }
 
 // Pos turns a byte offset into a position. Offsets outside the data are
 // clamped to it, so a parser's off-by-one never yields a position outside
 // the file.
 func (s *Source) Pos(offset int) Pos {
 	offset = max(0, min(offset, len(s.Data)))
-	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > offset }) - 1
-	col := utf8.RuneCount(s.Data[s.lines[i]:offset]) + 1
+	lines := s.lines()
+	i := sort.Search(len(lines), func(i int) bool { return lines[i] > offset }) - 1
+	col := utf8.RuneCount(s.Data[lines[i]:offset]) + 1
 	return Pos{File: s.Name, Line: i + 1, Col: col}
 }
 
 // LineText returns line n (1-based) without its line end, or "" and false
 // when there is no such line.
 func (s *Source) LineText(n int) (string, bool) {
-	if n < 1 || n > len(s.lines) {
+	lines := s.lines()
+	if n < 1 || n > len(lines) {
 		return "", false
 	}
-	start, end := s.lines[n-1], len(s.Data)
-	if n < len(s.lines) {
-		end = s.lines[n]
+	start, end := lines[n-1], len(s.Data)
+	if n < len(lines) {
+		end = lines[n]
 	}
 	for end > start && (s.Data[end-1] == '\n' || s.Data[end-1] == '\r') {
 		end--
@@ -66,16 +83,17 @@ func (s *Source) LineText(n int) (string, bool) {
 // a byte offset. Out-of-range values are clamped to the nearest place in the
 // file.
 func (s *Source) Offset(line, col int) int {
+	lines := s.lines()
 	if line < 1 {
 		return 0
 	}
-	if line > len(s.lines) {
+	if line > len(lines) {
 		return len(s.Data)
 	}
-	off := s.lines[line-1]
+	off := lines[line-1]
 	end := len(s.Data)
-	if line < len(s.lines) {
-		end = s.lines[line]
+	if line < len(lines) {
+		end = lines[line]
 	}
 	for c := 1; c < col && off < end; c++ {
 		_, size := utf8.DecodeRune(s.Data[off:end])
