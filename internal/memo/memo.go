@@ -12,6 +12,7 @@
 package memo
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
@@ -29,7 +30,7 @@ import (
 type Key [sha256.Size]byte
 
 // format is bumped when the file layout changes.
-const format = "marketplace-memo-1"
+const format = "marketplace-memo-2"
 
 // Table is a cache of values of type V. A nil *Table is valid and never
 // hits, so callers need no second code path when caching is off. Get and
@@ -49,9 +50,18 @@ type Table[V any] struct {
 	hits  int
 }
 
-type file[V any] struct {
+// A table file is a gob stream: a header, then one message per entry.
+// One message per entry, not one map, lets Open decode through a small
+// buffer: a single message of the whole table had gob hold it twice over
+// in fresh memory, and on these machines fresh memory is dear.
+type header struct {
 	Format, Salt string
-	Entries      map[Key]V
+	Len          int
+}
+
+type entry[V any] struct {
+	K Key
+	V V
 }
 
 // Open reads the table at path. salt names the program and the version of
@@ -67,15 +77,25 @@ func Open[V any](path, salt string) *Table[V] {
 				t.old = nil
 			}
 		}()
-		data, err := os.ReadFile(path)
+		f, err := os.Open(path)
 		if err != nil {
 			return
 		}
-		var f file[V]
-		if gob.NewDecoder(bytes.NewReader(data)).Decode(&f) != nil || f.Format != format || f.Salt != salt {
+		defer f.Close()
+		dec := gob.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+		var h header
+		if dec.Decode(&h) != nil || h.Format != format || h.Salt != salt || h.Len < 0 {
 			return
 		}
-		t.old = f.Entries
+		old := make(map[Key]V, min(h.Len, 1<<20))
+		for range h.Len {
+			var e entry[V]
+			if dec.Decode(&e) != nil {
+				return // a torn or corrupt file is no table at all
+			}
+			old[e.K] = e.V
+		}
+		t.old = old
 	}()
 	return t
 }
@@ -167,9 +187,15 @@ func (t *Table[V]) Save() error {
 		}
 		return nil
 	}
-	f := file[V]{Format: format, Salt: t.salt, Entries: t.used}
 	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(&f)
+	enc := gob.NewEncoder(&b)
+	err := enc.Encode(header{Format: format, Salt: t.salt, Len: len(t.used)})
+	for k, v := range t.used {
+		if err != nil {
+			break
+		}
+		err = enc.Encode(entry[V]{K: k, V: v})
+	}
 	t.mu.Unlock()
 	if err != nil {
 		return err
