@@ -225,47 +225,57 @@ func (p *Project) indexLinks() {
 // missing heading, a path out of the root, and a public page linking to an
 // internal one (publicly a dead link that reveals the page exists).
 func checkLinks(p *Project) diag.List {
+	results := make([]diag.List, len(p.Articles))
+	parallel(len(p.Articles), func(i int) { results[i] = checkArticleLinks(p, p.Articles[i]) })
 	var out diag.List
-	for _, a := range p.Articles {
-		for _, r := range a.Scan.Refs {
-			t := p.Resolve(a, r.Dest)
-			at := a.BodyPos(destOffset(a.Body, r))
-			switch t.Kind {
-			case Broken:
-				if strings.HasPrefix(t.Path, "../") || t.Path == ".." {
-					out.Errorf(at, "link.escape", "link only to files inside the repository",
-						"link %q points outside the content root", r.Dest)
-					continue
+	for _, d := range results {
+		out.Append(d)
+	}
+	return out
+}
+
+func checkArticleLinks(p *Project, a *Article) diag.List {
+	var out diag.List
+	for _, r := range a.Scan.Refs {
+		t := p.Resolve(a, r.Dest)
+		// Only a finding needs its place, and the place needs the
+		// article's line table, which nothing else of a clean article does.
+		at := func() diag.Pos { return a.BodyPos(destOffset(a.Body, r)) }
+		switch t.Kind {
+		case Broken:
+			if strings.HasPrefix(t.Path, "../") || t.Path == ".." {
+				out.Errorf(at(), "link.escape", "link only to files inside the repository",
+					"link %q points outside the content root", r.Dest)
+				continue
+			}
+			hint := ""
+			for _, cand := range []string{t.Path, strings.TrimSuffix(t.Path, "/") + ".md"} {
+				if real, ok := p.pathFold[strings.ToLower(cand)]; ok {
+					hint = fmt.Sprintf("%s exists: letter case differs (links are case-sensitive once published)", real)
+					break
 				}
+			}
+			// Missing images are their own rule: an imported tree often
+			// arrives without its image folder (the corpus bundle does),
+			// and a reviewer wants to tell that apart from dead links.
+			if r.Image {
+				out.Errorf(at(), "link.image-missing", hint, "image %q: %s does not exist", r.Dest, t.Path)
+			} else {
+				out.Errorf(at(), "link.broken", hint, "link %q: %s does not exist", r.Dest, t.Path)
+			}
+		case ToArticle, ToAnchor:
+			if t.Fragment != "" && !t.Article.hasHeading(t.Fragment) {
+				ids := t.Article.headingIDs()
 				hint := ""
-				for _, cand := range []string{t.Path, strings.TrimSuffix(t.Path, "/") + ".md"} {
-					if real, ok := p.pathFold[strings.ToLower(cand)]; ok {
-						hint = fmt.Sprintf("%s exists: letter case differs (links are case-sensitive once published)", real)
-						break
-					}
+				if s := diag.Suggest(t.Fragment, ids); s != "" {
+					hint = fmt.Sprintf("did you mean #%s?", s)
 				}
-				// Missing images are their own rule: an imported tree often
-				// arrives without its image folder (the corpus bundle does),
-				// and a reviewer wants to tell that apart from dead links.
-				if r.Image {
-					out.Errorf(at, "link.image-missing", hint, "image %q: %s does not exist", r.Dest, t.Path)
-				} else {
-					out.Errorf(at, "link.broken", hint, "link %q: %s does not exist", r.Dest, t.Path)
-				}
-			case ToArticle, ToAnchor:
-				if t.Fragment != "" && !t.Article.hasHeading(t.Fragment) {
-					ids := t.Article.headingIDs()
-					hint := ""
-					if s := diag.Suggest(t.Fragment, ids); s != "" {
-						hint = fmt.Sprintf("did you mean #%s?", s)
-					}
-					out.Errorf(at, "link.anchor", hint, "link %q: %s has no heading #%s", r.Dest, t.Article.Path, t.Fragment)
-				}
-				if t.Kind == ToArticle && !a.Internal() && t.Article.Internal() {
-					out.Errorf(at, "link.public-to-internal",
-						"link to a public article instead, or move this article to an internal/ folder",
-						"public article links to internal article %s; published, it would be a dead link that reveals the page", t.Article.Path)
-				}
+				out.Errorf(at(), "link.anchor", hint, "link %q: %s has no heading #%s", r.Dest, t.Article.Path, t.Fragment)
+			}
+			if t.Kind == ToArticle && !a.Internal() && t.Article.Internal() {
+				out.Errorf(at(), "link.public-to-internal",
+					"link to a public article instead, or move this article to an internal/ folder",
+					"public article links to internal article %s; published, it would be a dead link that reveals the page", t.Article.Path)
 			}
 		}
 	}
