@@ -59,6 +59,22 @@ const DefaultMaxFileSize = 10 << 20
 // Options tunes Load.
 type Options struct {
 	MaxFileSize int64 // files larger than this are reported, not read; 0 means DefaultMaxFileSize
+
+	// Known, when set, is asked about each file once it is read, before
+	// it is parsed. ok means the caller already holds what parsing exactly
+	// these bytes at this path gave in an earlier run (project's article
+	// cache does): the file is then not parsed, k.Diags stand for load's
+	// diagnostics of it, and its Doc or Article is marked Known, with no
+	// tree. Parsing YAML is most of what loading costs.
+	Known func(path string, data []byte) (k Known, ok bool)
+}
+
+// Known is what a caller remembers of loading one file.
+type Known struct {
+	Diags diag.List // load's diagnostics of the file
+	// Where an article's front matter and body lie; see Article.
+	Format                string
+	MetaStart, BodyOffset int
 }
 
 // Repo is everything read from a content root.
@@ -74,6 +90,7 @@ type Repo struct {
 type Doc struct {
 	Source *diag.Source
 	Root   *yaml.Node // the top mapping node; nil if empty, unparseable or unreadable
+	Known  bool       // not parsed: the caller knew these bytes (Options.Known), so Root is nil
 }
 
 // PartnerDir is one folder partners/<id>/.
@@ -89,6 +106,7 @@ type Article struct {
 	Source     *diag.Source
 	Format     string     // "yaml", "toml", "json", "legacy" or "" (no front matter)
 	Meta       *yaml.Node // mapping node of the front matter, absolute positions; nil when none or broken
+	Known      bool       // front matter not parsed (Options.Known): Meta is nil, Format and offsets are known
 	MetaStart  int        // byte offset of the front matter's opening delimiter
 	BodyOffset int        // byte offset in Source.Data where the Markdown body starts
 	Body       []byte     // Source.Data[BodyOffset:]
@@ -113,8 +131,9 @@ func Load(fsys fs.FS, opts Options) (*Repo, diag.List) {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
 	w := &walker{fsys: fsys, opts: opts}
+	wait := w.start()
 	w.scanRoot()
-	w.run()
+	wait()
 	repo := w.assemble()
 	w.diags.Sort()
 	return repo, w.diags
@@ -140,6 +159,7 @@ type job struct {
 	root  *yaml.Node
 	fm    FrontMatter
 	read  bool
+	known bool
 	diags diag.List
 }
 
@@ -147,6 +167,7 @@ type walker struct {
 	fsys  fs.FS
 	opts  Options
 	jobs  []*job
+	feed  chan<- *job // set between start and its wait: addFile hands jobs to the workers
 	dirs  []*PartnerDir
 	assts []*Asset
 	diags diag.List
@@ -231,6 +252,9 @@ func (w *walker) addFile(p string, e fs.DirEntry, kind jobKind, pd *PartnerDir) 
 	// longest.
 	j := &job{path: p, kind: kind, partner: pd, size: -1}
 	w.jobs = append(w.jobs, j)
+	if w.feed != nil {
+		w.feed <- j
+	}
 	return j
 }
 
@@ -332,6 +356,28 @@ func (w *walker) visitContent(p string, e fs.DirEntry, err error) error {
 	return nil
 }
 
+// start puts a pool of workers to reading and parsing the jobs addFile
+// makes from now until wait returns, so that reading overlaps the walk:
+// on a large root the walk alone was a third of loading it.
+func (w *walker) start() (wait func()) {
+	feed := make(chan *job, 1024)
+	w.feed = feed
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			br := newAdrgReader()
+			for j := range feed {
+				w.do(j, br)
+			}
+		})
+	}
+	return func() {
+		close(feed)
+		wg.Wait()
+		w.feed = nil
+	}
+}
+
 // run reads and parses every job on a bounded pool of workers.
 func (w *walker) run() {
 	n := min(runtime.GOMAXPROCS(0), len(w.jobs))
@@ -373,6 +419,14 @@ func (w *walker) do(j *job, br *bufio.Reader) {
 	}
 	j.read = true
 	j.src = diag.NewSource(j.path, bytes.TrimPrefix(data, bom))
+	if w.opts.Known != nil {
+		if k, ok := w.opts.Known(j.path, j.src.Data); ok {
+			j.known = true
+			j.diags = slices.Clone(k.Diags)
+			j.fm = FrontMatter{Format: k.Format, MetaStart: k.MetaStart, BodyOffset: min(k.BodyOffset, len(j.src.Data))}
+			return
+		}
+	}
 	bad := checkBytes(j.src, &j.diags)
 	if j.kind == kindArticle {
 		fm, d := parseFrontMatter(j.src, br)
@@ -469,11 +523,11 @@ func (w *walker) assemble() *Repo {
 		}
 		switch j.kind {
 		case kindProgram:
-			repo.Program = &Doc{Source: j.src, Root: j.root}
+			repo.Program = &Doc{Source: j.src, Root: j.root, Known: j.known}
 		case kindPartner:
-			j.partner.Partner = &Doc{Source: j.src, Root: j.root}
+			j.partner.Partner = &Doc{Source: j.src, Root: j.root, Known: j.known}
 		case kindLedger:
-			j.partner.Ledger = &Doc{Source: j.src, Root: j.root}
+			j.partner.Ledger = &Doc{Source: j.src, Root: j.root, Known: j.known}
 		case kindArticle:
 			repo.Articles = append(repo.Articles, newArticle(j))
 		}
@@ -495,6 +549,7 @@ func newArticle(j *job) *Article {
 		Meta:       j.fm.Meta,
 		MetaStart:  j.fm.MetaStart,
 		BodyOffset: j.fm.BodyOffset,
+		Known:      j.known,
 	}
 	a.Body = j.src.Data[min(a.BodyOffset, len(j.src.Data)):]
 	a.Partner, a.Audience, a.Section = classify(j.path)

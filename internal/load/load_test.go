@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/marketplace-program/marketplace/internal/diag"
 )
 
 func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
@@ -319,5 +322,62 @@ func TestLoadDeterministic(t *testing.T) {
 	}
 	if len(d1) != 400 {
 		t.Errorf("%d diags, want 400", len(d1))
+	}
+}
+
+// TestKnown: a file the caller knows is read but not parsed, and what the
+// caller remembers stands in for the parse; other files load as usual.
+func TestKnown(t *testing.T) {
+	fsys := fstest.MapFS{
+		"partners/acme/partner.yaml": file("name: [broken\n"),
+		"partners/acme/ledger.yaml":  file("events: []\n"),
+		"content/acme/public/a.md":   file("---\ntitle: A\n---\nbody of a\n"),
+		"content/acme/public/b.md":   file("---\ntitle: B\n---\nbody of b\n"),
+		"content/acme/public/c.md":   file("---\ntitle: [\n---\n"),
+	}
+	remembered := diag.List{{Pos: diag.Pos{File: "partners/acme/partner.yaml", Line: 1, Col: 7}, Severity: diag.Error, Rule: "yaml.syntax", Msg: "remembered"}}
+	asked := map[string]string{}
+	var mu sync.Mutex
+	known := func(name string, data []byte) (Known, bool) {
+		mu.Lock()
+		asked[name] = string(data)
+		mu.Unlock()
+		switch name {
+		case "partners/acme/partner.yaml":
+			return Known{Diags: remembered}, true
+		case "content/acme/public/a.md":
+			return Known{Format: "yaml", MetaStart: 0, BodyOffset: 17}, true
+		}
+		return Known{}, false
+	}
+	repo, diags := Load(fsys, Options{Known: known})
+	if len(asked) != len(fsys) {
+		t.Errorf("asked about %d files, want every one of %d: %v", len(asked), len(fsys), asked)
+	}
+	if asked["content/acme/public/b.md"] != string(fsys["content/acme/public/b.md"].Data) {
+		t.Errorf("known got other bytes than the file's")
+	}
+	var rules []string
+	for _, d := range diags {
+		rules = append(rules, d.File+" "+d.Rule+" "+d.Msg)
+	}
+	// The partner file's own syntax error is not found again: the
+	// remembered one stands for it. c.md is parsed and its error reported.
+	if len(diags) != 2 || diags[0].File != "content/acme/public/c.md" || diags[1].Msg != "remembered" {
+		t.Errorf("diags = %v", rules)
+	}
+	pd := repo.Partners[0]
+	if !pd.Partner.Known || pd.Partner.Root != nil || pd.Partner.Source == nil {
+		t.Errorf("partner.yaml: Known %v, Root %v, Source %v", pd.Partner.Known, pd.Partner.Root, pd.Partner.Source)
+	}
+	if pd.Ledger.Known || pd.Ledger.Root == nil {
+		t.Errorf("ledger.yaml should be parsed: Known %v, Root %v", pd.Ledger.Known, pd.Ledger.Root)
+	}
+	a, b := repo.Articles[0], repo.Articles[1]
+	if !a.Known || a.Meta != nil || a.Format != "yaml" || string(a.Body) != "body of a\n" {
+		t.Errorf("a.md: Known %v, Meta %v, Format %q, Body %q", a.Known, a.Meta, a.Format, a.Body)
+	}
+	if b.Known || b.Meta == nil || string(b.Body) != "body of b\n" {
+		t.Errorf("b.md: Known %v, Meta %v, Body %q", b.Known, b.Meta, b.Body)
 	}
 }

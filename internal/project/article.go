@@ -34,6 +34,10 @@ type Article struct {
 	// URL is the article's page path on the site, e.g. "/kb/partners/acme/setup/".
 	URL  string
 	Scan markdown.Scan
+
+	// partnerAt is where the front matter names the partner; zero when it
+	// does not. Kept apart from Meta, which a cached article lacks.
+	partnerAt diag.Pos
 }
 
 // Internal reports whether the article is for the support team only.
@@ -42,7 +46,7 @@ func (a *Article) Internal() bool { return a.Audience == "internal" }
 // BodyPos turns an offset in the body into a position in the file.
 func (a *Article) BodyPos(off int) diag.Pos { return a.Source.Pos(a.BodyOffset + off) }
 
-func (p *Project) decodeArticles(v *schema.Validator, c *Cache) {
+func (p *Project) decodeArticles(v *schema.Validator, r *recall) {
 	md := markdown.New()
 	p.Articles = make([]*Article, len(p.Repo.Articles))
 	results := make([]diag.List, len(p.Repo.Articles))
@@ -55,7 +59,7 @@ func (p *Project) decodeArticles(v *schema.Validator, c *Cache) {
 			for i := range work {
 				a := &Article{Article: p.Repo.Articles[i]}
 				_, read := p.Repo.Sources[a.Path]
-				results[i] = decodeArticle(v, md, c, a, read)
+				results[i] = decodeArticle(v, md, r, a, read)
 				p.Articles[i] = a
 			}
 		})
@@ -78,16 +82,28 @@ func (p *Project) decodeArticles(v *schema.Validator, c *Cache) {
 	}
 }
 
-// decodeArticle decodes and checks the front matter of a. read is false
-// when load could not read the file (too large, unreadable): load has said
-// why, and a file never read has no front matter to complain about.
-func decodeArticle(v *schema.Validator, md *markdown.Engine, c *Cache, a *Article, read bool) diag.List {
+// decodeArticle decodes and checks the front matter of a, or takes what
+// an earlier run made of the same bytes from r. read is false when load
+// could not read the file (too large, unreadable): load has said why, and a
+// file never read has no front matter to complain about.
+func decodeArticle(v *schema.Validator, md *markdown.Engine, r *recall, a *Article, read bool) diag.List {
+	a.URL = ArticleURL(a.Article)
+	if a.Known {
+		return a.recall(r.get(a.Path).Article)
+	}
+	out := decodeFront(v, md, a, read)
+	if read {
+		r.put(a.Path, Memo{Article: a.memo(out)})
+	}
+	return out
+}
+
+func decodeFront(v *schema.Validator, md *markdown.Engine, a *Article, read bool) diag.List {
 	var out diag.List
 	a.PartnerID, a.Audience = a.Article.Partner, a.Article.Audience
 	if a.Audience == "" {
 		a.Audience = "public"
 	}
-	a.URL = ArticleURL(a.Article)
 	if !read {
 		return out
 	}
@@ -99,18 +115,11 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, c *Cache, a *Articl
 		a.Scan = md.Scan(a.Body)
 		return out
 	}
-	// What follows the cache may answer: schema checks and the body scan
-	// depend on nothing but the file's path and bytes.
-	key := c.Key([]byte(a.Path), a.Source.Data)
-	m, hit := c.Get(key)
-	if !hit {
-		kind := schema.Article
-		if a.Format == "legacy" {
-			kind = schema.LegacyArticle
-		}
-		m.Schema = v.Validate(kind, a.Source, a.Meta)
+	kind := schema.Article
+	if a.Format == "legacy" {
+		kind = schema.LegacyArticle
 	}
-	d := m.Schema
+	d := v.Validate(kind, a.Source, a.Meta)
 	out.Append(d)
 	fields := mapping(a.Meta)
 	str := func(k string) string {
@@ -134,6 +143,9 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, c *Cache, a *Articl
 	if a.DateText != "" && !badPointers(d)["/date"] {
 		out.Append(a.parseDate(fields["date"]))
 	}
+	if n := fields["partner"]; n != nil {
+		a.partnerAt = pos(a.Source, n)
+	}
 	if fm := str("partner"); fm != "" {
 		if a.PartnerID != "" && fm != a.PartnerID {
 			out.Errorf(pos(a.Source, fields["partner"]), "article.partner-conflict",
@@ -152,17 +164,10 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, c *Cache, a *Articl
 			a.Audience = fm
 		}
 	}
-	switch {
-	case hit:
-		a.Scan = m.Scan
-	case a.ContentIsHTML:
+	if a.ContentIsHTML {
 		a.Scan = md.ScanHTML(a.Body)
-	default:
+	} else {
 		a.Scan = md.Scan(a.Body)
-	}
-	if !hit {
-		m.Scan = a.Scan
-		c.Put(key, m)
 	}
 	out.Append(placeholders(a))
 	return out

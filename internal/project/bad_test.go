@@ -195,6 +195,20 @@ func openBad(t *testing.T, v *schema.Validator, base, c *txtar.Archive) diag.Lis
 		}
 	}()
 	checkPositions(t, p)
+	// Broken input most of all must come out the same through the cache:
+	// load's errors are remembered with the rest.
+	dir := t.TempDir()
+	for _, what := range []string{"cold cache", "warm cache"} {
+		c := OpenCache(dir, root)
+		q, err := Open(os.DirFS(root), Options{AsOf: asOf, Schemas: v, Cache: c})
+		if err != nil {
+			t.Fatalf("Open with a %s: %v", what, err)
+		}
+		check(t, what, p, q)
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return p.Diags
 }
 

@@ -4,20 +4,64 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/memo"
+	"github.com/marketplace-program/marketplace/internal/model"
 )
 
-// Memo is what the cache keeps of one article: the part of its checking
-// that depends on nothing but its path and bytes (and the program), which
-// is also the costly part: parsing the body as Markdown.
+// Memo is what the cache keeps of one file: everything its checking
+// produces that depends on nothing but its path and bytes (and the
+// program): load's diagnostics, the decoded values and their diagnostics,
+// and for an article the scan of its body. With it, a file is read but
+// neither parsed as YAML nor as Markdown, which is nearly all the cost of
+// checking a root. Exactly one of Article, Partner and Ledger is set.
 type Memo struct {
-	Schema diag.List
-	Scan   markdown.Scan
+	Load    diag.List
+	Article *ArticleMemo
+	Partner *PartnerMemo
+	Ledger  *LedgerMemo
+}
+
+// ArticleMemo is an article as decodeArticle leaves it.
+type ArticleMemo struct {
+	Format                string
+	MetaStart, BodyOffset int
+
+	Title, Author, Summary, DateText string
+	Date                             time.Time
+	PartnerID, Audience              string
+	Sticky, ContentIsHTML            bool
+	Keywords                         []string
+	PartnerAt                        diag.Pos
+	Scan                             markdown.Scan
+	Diags                            diag.List
+}
+
+// PartnerMemo is a partner.yaml as decodePartner leaves it.
+type PartnerMemo struct {
+	Info       *model.Partner // Source is nil: it is the run's own
+	SchemaBad  []string
+	UnknownKey bool
+	Diags      diag.List
+}
+
+// LedgerMemo is a ledger.yaml as decoded, before its points are computed:
+// they depend on the program and the date.
+type LedgerMemo struct {
+	Ledger *model.Ledger // nil when it had errors; Source is nil
+	Diags  diag.List
+	// Good holds each event's good: 1 for true, -1 for false, 0 when the
+	// event has none. gob flattens Event.Good and would bring back
+	// "good: false" as no value at all.
+	Good []int8
 }
 
 // Cache holds Memos between runs. A nil *Cache caches nothing.
@@ -25,7 +69,7 @@ type Cache = memo.Table[Memo]
 
 // cacheWork names what Memo holds; change it when Memo's meaning changes
 // without a change of the binary's version (it always comes with one).
-const cacheWork = "project.Memo/1"
+const cacheWork = "project.Memo/2"
 
 // TrimCache removes from dir the article caches of roots that no run has
 // used for maxAge, and temporary files a killed run left.
@@ -39,4 +83,155 @@ func OpenCache(dir, root string) *Cache {
 	sum := sha256.Sum256([]byte(root))
 	name := "articles-" + hex.EncodeToString(sum[:8]) + ".gob"
 	return memo.Open[Memo](filepath.Join(dir, name), memo.Salt(cacheWork))
+}
+
+// recall is the link between load and the cache during one Open: load asks
+// it about every file it reads (load.Options.Known), and the decoders then
+// take a known file's results from it, or store a new file's.
+type recall struct {
+	c *Cache
+
+	mu   sync.Mutex
+	keys map[string]memo.Key
+	hits map[string]Memo
+
+	// loadDiags holds load's diagnostics by file, for the memos of files
+	// read for the first time; set once load is done.
+	loadDiags map[string]diag.List
+}
+
+func newRecall(c *Cache) *recall {
+	return &recall{c: c, keys: map[string]memo.Key{}, hits: map[string]Memo{}}
+}
+
+// known is load.Options.Known.
+func (r *recall) known(name string, data []byte) (load.Known, bool) {
+	if name == "program.yaml" {
+		// One file, decoded with the rules it defines: not worth a memo.
+		return load.Known{}, false
+	}
+	k := r.c.Key([]byte(name), data)
+	m, ok := r.c.Get(k)
+	r.mu.Lock()
+	r.keys[name] = k
+	if ok {
+		r.hits[name] = m
+	}
+	r.mu.Unlock()
+	if !ok {
+		return load.Known{}, false
+	}
+	lk := load.Known{Diags: m.Load}
+	if a := m.Article; a != nil {
+		lk.Format, lk.MetaStart, lk.BodyOffset = a.Format, a.MetaStart, a.BodyOffset
+	}
+	return lk, true
+}
+
+// loaded records load's diagnostics.
+func (r *recall) loaded(l diag.List) {
+	if r == nil {
+		return
+	}
+	r.loadDiags = map[string]diag.List{}
+	for _, d := range l {
+		r.loadDiags[d.File] = append(r.loadDiags[d.File], d)
+	}
+}
+
+// get returns the memo of a file load marked Known.
+func (r *recall) get(name string) Memo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hits[name]
+}
+
+// put stores the memo of a file read for the first time; m.Load is filled
+// in here. Files load did not read have no key and are not stored.
+func (r *recall) put(name string, m Memo) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	k, ok := r.keys[name]
+	r.mu.Unlock()
+	if !ok {
+		return
+	}
+	m.Load = r.loadDiags[name]
+	r.c.Put(k, m)
+}
+
+func (pa *Partner) memo(d diag.List) *PartnerMemo {
+	m := &PartnerMemo{SchemaBad: slices.Sorted(maps.Keys(pa.schemaBad)), UnknownKey: pa.unknownKey, Diags: d}
+	if pa.Info != nil {
+		info := *pa.Info
+		info.Source = nil
+		m.Info = &info
+	}
+	return m
+}
+
+func (pa *Partner) recall(m *PartnerMemo, src *diag.Source) diag.List {
+	if m.Info != nil {
+		info := *m.Info
+		info.Source = src
+		pa.Info = &info
+	}
+	pa.schemaBad = make(map[string]bool, len(m.SchemaBad))
+	for _, p := range m.SchemaBad {
+		pa.schemaBad[p] = true
+	}
+	pa.unknownKey = m.UnknownKey
+	return slices.Clone(m.Diags)
+}
+
+func ledgerMemo(l *model.Ledger, d diag.List) *LedgerMemo {
+	m := &LedgerMemo{Diags: d}
+	if l != nil {
+		c := *l
+		c.Source = nil
+		m.Ledger = &c
+		m.Good = make([]int8, len(l.Events))
+		for i, e := range l.Events {
+			switch {
+			case e.Good == nil:
+			case *e.Good:
+				m.Good[i] = 1
+			default:
+				m.Good[i] = -1
+			}
+		}
+	}
+	return m
+}
+
+// ledger returns the memo's ledger as read from src.
+func (m *LedgerMemo) ledger(src *diag.Source) *model.Ledger {
+	l := *m.Ledger
+	l.Source = src
+	l.Events = slices.Clone(l.Events)
+	for i := range l.Events {
+		if i < len(m.Good) && m.Good[i] != 0 {
+			good := m.Good[i] > 0
+			l.Events[i].Good = &good
+		}
+	}
+	return &l
+}
+
+func (a *Article) memo(d diag.List) *ArticleMemo {
+	return &ArticleMemo{
+		Format: a.Format, MetaStart: a.MetaStart, BodyOffset: a.BodyOffset,
+		Title: a.Title, Author: a.Author, Summary: a.Summary, DateText: a.DateText, Date: a.Date,
+		PartnerID: a.PartnerID, Audience: a.Audience, Sticky: a.Sticky, ContentIsHTML: a.ContentIsHTML,
+		Keywords: a.Keywords, PartnerAt: a.partnerAt, Scan: a.Scan, Diags: d,
+	}
+}
+
+func (a *Article) recall(m *ArticleMemo) diag.List {
+	a.Title, a.Author, a.Summary, a.DateText, a.Date = m.Title, m.Author, m.Summary, m.DateText, m.Date
+	a.PartnerID, a.Audience, a.Sticky, a.ContentIsHTML = m.PartnerID, m.Audience, m.Sticky, m.ContentIsHTML
+	a.Keywords, a.partnerAt, a.Scan = m.Keywords, m.PartnerAt, m.Scan
+	return slices.Clone(m.Diags)
 }

@@ -172,8 +172,8 @@ func checkArticles(p *Project) diag.List {
 		if a.PartnerID != "" {
 			if _, ok := p.Partner(a.PartnerID); !ok {
 				where := diag.Pos{File: a.Path}
-				if n := mapping(a.Meta)["partner"]; n != nil {
-					where = pos(a.Source, n)
+				if a.partnerAt.Line > 0 {
+					where = a.partnerAt
 				}
 				out.Errorf(where, "article.unknown-partner", suggestHint(a.PartnerID, ids, nil),
 					"no partner %q: there is no partners/%s/ folder", a.PartnerID, a.PartnerID)

@@ -56,6 +56,8 @@ type Project struct {
 	// no tree, and judging the missing tree would only repeat the load
 	// error as a cascade of missing keys.
 	unparsed map[string]bool
+	// recall answers for the files load found in the cache, during Open.
+	recall *recall
 
 	articleByPath map[string]*Article
 	articleByURL  map[string]*Article
@@ -137,8 +139,15 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 			return nil, err
 		}
 	}
-	repo, diags := load.Load(fsys, load.Options{MaxFileSize: opts.MaxFileSize})
-	p := &Project{FS: fsys, Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}}
+	lopts := load.Options{MaxFileSize: opts.MaxFileSize}
+	var r *recall
+	if opts.Cache != nil {
+		r = newRecall(opts.Cache)
+		lopts.Known = r.known
+	}
+	repo, diags := load.Load(fsys, lopts)
+	r.loaded(diags)
+	p := &Project{FS: fsys, Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}, recall: r}
 	p.Diags.Append(diags)
 	for _, d := range diags.Errors() {
 		p.unparsed[d.File] = true
@@ -150,7 +159,8 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	}
 	p.Rules = rules
 	p.decodePartners(v)
-	p.decodeArticles(v, opts.Cache)
+	p.decodeArticles(v, r)
+	p.recall = nil // only Open has a cache to answer from
 	p.Diags.Append(checkPartners(p))
 	p.indexLinks()
 	p.Diags.Append(checkArticles(p))
@@ -222,7 +232,9 @@ func (p *Project) broken(doc *load.Doc) bool {
 func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 	var out diag.List
 	dir := pa.Dir
-	if doc := dir.Partner; doc != nil && !p.broken(doc) {
+	if doc := dir.Partner; doc != nil && doc.Known {
+		out.Append(pa.recall(p.recall.get(doc.Source.Name).Partner, doc.Source))
+	} else if doc != nil && !p.broken(doc) {
 		d := v.Validate(schema.Partner, doc.Source, doc.Root)
 		out.Append(d)
 		// Decoding is lenient and the cross-file checks skip the values
@@ -235,22 +247,40 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 		// An unknown key may be a misspelt required one ("suport:"): the
 		// "missing" checks then stay quiet rather than pile on.
 		pa.unknownKey = slices.ContainsFunc(d, func(x diag.Diagnostic) bool { return x.Rule == "schema.unknown-key" })
+		p.recall.put(doc.Source.Name, Memo{Partner: pa.memo(out)})
 	}
-	if doc := dir.Ledger; doc != nil && !p.broken(doc) {
-		d := v.Validate(schema.Ledger, doc.Source, doc.Root)
-		out.Append(d)
-		if !d.HasErrors() {
-			l, d := model.DecodeLedger(doc.Source, doc.Root)
+	if doc := dir.Ledger; doc != nil && (doc.Known || !p.broken(doc)) {
+		var m *LedgerMemo
+		if doc.Known {
+			m = p.recall.get(doc.Source.Name).Ledger
+		} else {
+			m = decodeLedger(v, doc)
+			p.recall.put(doc.Source.Name, Memo{Ledger: m})
+		}
+		out.Append(m.Diags)
+		if m.Ledger != nil {
+			pa.Ledger = m.ledger(doc.Source)
+			st, d := points.Compute(p.Rules, pa.Ledger, p.AsOf)
+			pa.Standing = st
 			out.Append(d)
-			if !d.HasErrors() {
-				pa.Ledger = l
-				st, d := points.Compute(p.Rules, l, p.AsOf)
-				pa.Standing = st
-				out.Append(d)
-			}
 		}
 	}
 	return out
+}
+
+// decodeLedger checks and decodes a ledger, up to what depends on the
+// program and the date.
+func decodeLedger(v *schema.Validator, doc *load.Doc) *LedgerMemo {
+	d := v.Validate(schema.Ledger, doc.Source, doc.Root)
+	if d.HasErrors() {
+		return &LedgerMemo{Diags: d}
+	}
+	l, d2 := model.DecodeLedger(doc.Source, doc.Root)
+	d.Append(d2)
+	if d2.HasErrors() {
+		l = nil
+	}
+	return ledgerMemo(l, d)
 }
 
 // DropSyntax lets go of what only diagnostics need, once they are printed:
