@@ -39,10 +39,14 @@ func (d dirFS) readFileMax(name string, max int64) ([]byte, int64, error) {
 	return data, size, err
 }
 
-// ReadDir and Stat keep os.DirFS's fast paths, which embedding alone
-// would hide behind the ReadFile method set.
+// ReadDir and Stat keep os.DirFS's fast paths, and ReadLink and Lstat its
+// symbolic-link methods, which embedding the fs.FS interface would hide.
+// Without ReadLink, Load cannot tell a link out of the root from one
+// inside it.
 func (d dirFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(d.FS, name) }
 func (d dirFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(d.FS, name) }
+func (d dirFS) ReadLink(name string) (string, error)       { return fs.ReadLink(d.FS, name) }
+func (d dirFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(d.FS, name) }
 
 func containsSeparator(name string) bool {
 	for i := 0; i < len(name); i++ {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,5 +44,33 @@ func TestDirFSReadsAsOSDirFS(t *testing.T) {
 	}
 	if err := fstest.TestFS(fast, "a.md", "empty.md", "sub/big.bin", "link.md"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDirFSSymlinks: DirFS answers ReadLink as os.DirFS does, so that Load
+// over it (as the commands load) tells a link out of the root, an error,
+// from one inside it, a warning.
+func TestDirFSSymlinks(t *testing.T) {
+	outer := t.TempDir()
+	dir := filepath.Join(outer, "root")
+	if err := os.MkdirAll(filepath.Join(dir, "content", "guides"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"content/guides/in.md": "../other.md", "content/guides/out.md": "../../../secret.md"} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skip(err)
+		}
+	}
+	if _, ok := DirFS(dir).(fs.ReadLinkFS); !ok {
+		t.Fatal("DirFS does not implement fs.ReadLinkFS")
+	}
+	_, diags := Load(DirFS(dir), Options{})
+	got := map[string]string{}
+	for _, d := range diags {
+		got[d.File] = d.Rule + " " + d.Severity.String()
+	}
+	want := map[string]string{"content/guides/in.md": "load.symlink warning", "content/guides/out.md": "load.symlink-escape error"}
+	if !maps.Equal(got, want) {
+		t.Errorf("diagnostics %v, want %v", got, want)
 	}
 }
