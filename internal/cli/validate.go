@@ -110,7 +110,9 @@ func openProject(env *Env, root string, asOf time.Time) (*project.Project, error
 	if !st.IsDir() {
 		return nil, fmt.Errorf("content root %s is not a directory", root)
 	}
-	return openCached(env, root, load.DirFS(root), project.Options{AsOf: asOf})
+	// None of the commands that open a project this way render articles,
+	// so files the cache vouches for need not even be read.
+	return openCached(env, root, load.DirFS(root), project.Options{AsOf: asOf, SkipUnchanged: true})
 }
 
 // outputFlags are the --format and --as-of flags most commands share.

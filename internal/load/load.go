@@ -65,8 +65,17 @@ type Options struct {
 	// these bytes at this path gave in an earlier run (project's article
 	// cache does): the file is then not parsed, k.Diags stand for load's
 	// diagnostics of it, and its Doc or Article is marked Known, with no
-	// tree. Parsing YAML is most of what loading costs.
-	Known func(path string, data []byte) (k Known, ok bool)
+	// tree. Parsing YAML is most of what loading costs. fi is what Stat
+	// said of the file before it was read, when Unchanged asked for it.
+	Known func(path string, fi fs.FileInfo, data []byte) (k Known, ok bool)
+
+	// Unchanged, when set, is asked about each file before it is read,
+	// with what fs.Stat says of it. ok means the caller knows the file is
+	// as it was when it was last read (same size, times and inode) and
+	// holds what loading it gave, as for Known: the file is then not even
+	// read. Its Source has no Data and its Doc or Article is marked Unread;
+	// the caller reads it if it ever needs the text.
+	Unchanged func(path string, fi fs.FileInfo) (k Known, ok bool)
 }
 
 // Known is what a caller remembers of loading one file.
@@ -91,6 +100,7 @@ type Doc struct {
 	Source *diag.Source
 	Root   *yaml.Node // the top mapping node; nil if empty, unparseable or unreadable
 	Known  bool       // not parsed: the caller knew these bytes (Options.Known), so Root is nil
+	Unread bool       // not even read (Options.Unchanged): Source has no Data
 }
 
 // PartnerDir is one folder partners/<id>/.
@@ -107,6 +117,7 @@ type Article struct {
 	Format     string     // "yaml", "toml", "json", "legacy" or "" (no front matter)
 	Meta       *yaml.Node // mapping node of the front matter, absolute positions; nil when none or broken
 	Known      bool       // front matter not parsed (Options.Known): Meta is nil, Format and offsets are known
+	Unread     bool       // not read (Options.Unchanged): Source has no Data and Body is nil
 	MetaStart  int        // byte offset of the front matter's opening delimiter
 	BodyOffset int        // byte offset in Source.Data where the Markdown body starts
 	Body       []byte     // Source.Data[BodyOffset:]
@@ -155,12 +166,13 @@ type job struct {
 	kind    jobKind
 	partner *PartnerDir
 
-	src   *diag.Source
-	root  *yaml.Node
-	fm    FrontMatter
-	read  bool
-	known bool
-	diags diag.List
+	src    *diag.Source
+	root   *yaml.Node
+	fm     FrontMatter
+	read   bool
+	known  bool
+	unread bool
+	diags  diag.List
 }
 
 type walker struct {
@@ -400,7 +412,28 @@ func (w *walker) run() {
 
 var bom = []byte("\ufeff")
 
+// ReadText reads a file as Load would have: without its byte-order mark,
+// so that offsets into it are offsets into Source.Data. It is for files
+// Load left unread (Options.Unchanged).
+func ReadText(fsys fs.FS, name string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, name)
+	return bytes.TrimPrefix(data, bom), err
+}
+
 func (w *walker) do(j *job, br *bufio.Reader) {
+	var fi fs.FileInfo
+	if w.opts.Unchanged != nil {
+		if info, err := fs.Stat(w.fsys, j.path); err == nil && info.Mode().IsRegular() && info.Size() <= w.opts.MaxFileSize {
+			fi = info
+			if k, ok := w.opts.Unchanged(j.path, fi); ok {
+				j.read, j.known, j.unread = true, true, true
+				j.src = diag.NewSource(j.path, nil)
+				j.diags = slices.Clone(k.Diags)
+				j.fm = FrontMatter{Format: k.Format, MetaStart: k.MetaStart, BodyOffset: k.BodyOffset}
+				return
+			}
+		}
+	}
 	data, err := w.readFile(j)
 	if errors.Is(err, errTooLarge) && j.size > w.opts.MaxFileSize {
 		j.src = diag.NewSource(j.path, nil)
@@ -420,7 +453,7 @@ func (w *walker) do(j *job, br *bufio.Reader) {
 	j.read = true
 	j.src = diag.NewSource(j.path, bytes.TrimPrefix(data, bom))
 	if w.opts.Known != nil {
-		if k, ok := w.opts.Known(j.path, j.src.Data); ok {
+		if k, ok := w.opts.Known(j.path, fi, j.src.Data); ok {
 			j.known = true
 			j.diags = slices.Clone(k.Diags)
 			j.fm = FrontMatter{Format: k.Format, MetaStart: k.MetaStart, BodyOffset: min(k.BodyOffset, len(j.src.Data))}
@@ -523,11 +556,11 @@ func (w *walker) assemble() *Repo {
 		}
 		switch j.kind {
 		case kindProgram:
-			repo.Program = &Doc{Source: j.src, Root: j.root, Known: j.known}
+			repo.Program = &Doc{Source: j.src, Root: j.root, Known: j.known, Unread: j.unread}
 		case kindPartner:
-			j.partner.Partner = &Doc{Source: j.src, Root: j.root, Known: j.known}
+			j.partner.Partner = &Doc{Source: j.src, Root: j.root, Known: j.known, Unread: j.unread}
 		case kindLedger:
-			j.partner.Ledger = &Doc{Source: j.src, Root: j.root, Known: j.known}
+			j.partner.Ledger = &Doc{Source: j.src, Root: j.root, Known: j.known, Unread: j.unread}
 		case kindArticle:
 			repo.Articles = append(repo.Articles, newArticle(j))
 		}
@@ -550,8 +583,11 @@ func newArticle(j *job) *Article {
 		MetaStart:  j.fm.MetaStart,
 		BodyOffset: j.fm.BodyOffset,
 		Known:      j.known,
+		Unread:     j.unread,
 	}
-	a.Body = j.src.Data[min(a.BodyOffset, len(j.src.Data)):]
+	if !j.unread {
+		a.Body = j.src.Data[min(a.BodyOffset, len(j.src.Data)):]
+	}
 	a.Partner, a.Audience, a.Section = classify(j.path)
 	return a
 }

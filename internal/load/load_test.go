@@ -338,7 +338,7 @@ func TestKnown(t *testing.T) {
 	remembered := diag.List{{Pos: diag.Pos{File: "partners/acme/partner.yaml", Line: 1, Col: 7}, Severity: diag.Error, Rule: "yaml.syntax", Msg: "remembered"}}
 	asked := map[string]string{}
 	var mu sync.Mutex
-	known := func(name string, data []byte) (Known, bool) {
+	known := func(name string, _ fs.FileInfo, data []byte) (Known, bool) {
 		mu.Lock()
 		asked[name] = string(data)
 		mu.Unlock()

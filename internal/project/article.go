@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -38,6 +39,33 @@ type Article struct {
 	// partnerAt is where the front matter names the partner; zero when it
 	// does not. Kept apart from Meta, which a cached article lacks.
 	partnerAt diag.Pos
+	// unread is set when load left the file unread (Options.SkipUnchanged).
+	unread *unreadText
+}
+
+// unreadText reads an unread article's text the first time it is needed.
+type unreadText struct {
+	once sync.Once
+	fsys fs.FS
+}
+
+// text makes sure a.Source and a.Body hold the article's text, reading it
+// now if load left it unread; every use of them that may meet an unread
+// article calls it first. Checks of unread articles run in parallel, so it
+// is safe for concurrent use.
+func (a *Article) text() {
+	if a.unread == nil {
+		return
+	}
+	a.unread.once.Do(func() {
+		data, err := load.ReadText(a.unread.fsys, a.Path)
+		if err != nil {
+			// Gone since load looked: positions fall back to the file.
+			return
+		}
+		a.Source.Data = data
+		a.Body = data[min(a.BodyOffset, len(data)):]
+	})
 }
 
 // Internal reports whether the article is for the support team only.
@@ -58,6 +86,9 @@ func (p *Project) decodeArticles(v *schema.Validator, r *recall) {
 		wg.Go(func() {
 			for i := range work {
 				a := &Article{Article: p.Repo.Articles[i]}
+				if a.Unread {
+					a.unread = &unreadText{fsys: p.FS}
+				}
 				_, read := p.Repo.Sources[a.Path]
 				results[i] = decodeArticle(v, md, r, a, read)
 				p.Articles[i] = a
@@ -170,6 +201,7 @@ func decodeFront(v *schema.Validator, md *markdown.Engine, a *Article, read bool
 		a.Scan = md.Scan(a.Body)
 	}
 	out.Append(placeholders(a))
+	out.Append(rawHTML(a))
 	return out
 }
 

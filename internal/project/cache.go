@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -22,12 +23,31 @@ import (
 // program): load's diagnostics, the decoded values and their diagnostics,
 // and for an article the scan of its body. With it, a file is read but
 // neither parsed as YAML nor as Markdown, which is nearly all the cost of
-// checking a root. Exactly one of Article, Partner and Ledger is set.
+// checking a root. Exactly one of Article, Partner and Ledger is set; or,
+// in the entry kept under a file's path rather than its bytes, Stat.
 type Memo struct {
 	Load    diag.List
 	Article *ArticleMemo
 	Partner *PartnerMemo
 	Ledger  *LedgerMemo
+	Stat    *StatMemo
+}
+
+// StatMemo is what stat said of a file when a run read it, and the key of
+// the memo of the bytes it read. A file that stat still describes the same
+// way (size, modification and change times to the nanosecond, inode) holds
+// those bytes, as git's index assumes; a file written in the moment before
+// it was read is not described at all (see recall.stamp), since another
+// write in the same clock tick would leave its times as they were.
+type StatMemo struct {
+	Stamp
+	Content memo.Key
+}
+
+// Stamp is the part of a file's stat that changes whenever its bytes do.
+type Stamp struct {
+	Size, ModTime, ChangeTime int64 // times in nanoseconds since 1970
+	Inode                     uint64
 }
 
 // ArticleMemo is an article as decodeArticle leaves it.
@@ -69,7 +89,7 @@ type Cache = memo.Table[Memo]
 
 // cacheWork names what Memo holds; change it when Memo's meaning changes
 // without a change of the binary's version (it always comes with one).
-const cacheWork = "project.Memo/2"
+const cacheWork = "project.Memo/3"
 
 // TrimCache removes from dir the article caches of roots that no run has
 // used for maxAge, and temporary files a killed run left.
@@ -90,6 +110,11 @@ func OpenCache(dir, root string) *Cache {
 // take a known file's results from it, or store a new file's.
 type recall struct {
 	c *Cache
+	// skip lets known files that stat says are unchanged go unread.
+	skip bool
+	// since is when the run began: a file changed after since-racyWindow
+	// gets no StatMemo.
+	since time.Time
 
 	mu   sync.Mutex
 	keys map[string]memo.Key
@@ -100,17 +125,52 @@ type recall struct {
 	loadDiags map[string]diag.List
 }
 
-func newRecall(c *Cache) *recall {
-	return &recall{c: c, keys: map[string]memo.Key{}, hits: map[string]Memo{}}
+// racyWindow is how long before a run a file must have been last changed
+// for its stat to vouch for its bytes: far more than any file system's
+// clock tick.
+const racyWindow = 2 * time.Second
+
+func newRecall(c *Cache, skip bool, began time.Time) *recall {
+	if began.IsZero() {
+		began = time.Now()
+	}
+	return &recall{c: c, skip: skip, since: began, keys: map[string]memo.Key{}, hits: map[string]Memo{}}
+}
+
+func (r *recall) statKey(name string) memo.Key { return r.c.Key([]byte("stat"), []byte(name)) }
+
+// unchanged is load.Options.Unchanged.
+func (r *recall) unchanged(name string, fi fs.FileInfo) (load.Known, bool) {
+	if name == "program.yaml" {
+		return load.Known{}, false
+	}
+	st, ok := stampOf(fi)
+	if !ok {
+		return load.Known{}, false
+	}
+	// Looked up even when not skipping, so that Save keeps it.
+	sm, ok := r.c.Get(r.statKey(name))
+	if !ok || sm.Stat == nil || sm.Stat.Stamp != st || !r.skip {
+		return load.Known{}, false
+	}
+	m, ok := r.c.Get(sm.Stat.Content)
+	if !ok {
+		return load.Known{}, false
+	}
+	r.mu.Lock()
+	r.hits[name] = m
+	r.mu.Unlock()
+	return knownOf(m), true
 }
 
 // known is load.Options.Known.
-func (r *recall) known(name string, data []byte) (load.Known, bool) {
+func (r *recall) known(name string, fi fs.FileInfo, data []byte) (load.Known, bool) {
 	if name == "program.yaml" {
 		// One file, decoded with the rules it defines: not worth a memo.
 		return load.Known{}, false
 	}
 	k := r.c.Key([]byte(name), data)
+	r.remember(name, fi, k)
 	m, ok := r.c.Get(k)
 	r.mu.Lock()
 	r.keys[name] = k
@@ -121,11 +181,29 @@ func (r *recall) known(name string, data []byte) (load.Known, bool) {
 	if !ok {
 		return load.Known{}, false
 	}
+	return knownOf(m), true
+}
+
+// remember records that the file stat described as fi held the bytes of
+// content key k, unless it changed too recently to tell.
+func (r *recall) remember(name string, fi fs.FileInfo, k memo.Key) {
+	st, ok := stampOf(fi)
+	if !ok || st.ModTime >= r.since.Add(-racyWindow).UnixNano() || st.ChangeTime >= r.since.Add(-racyWindow).UnixNano() {
+		return
+	}
+	sk := r.statKey(name)
+	if old, ok := r.c.Get(sk); ok && old.Stat != nil && *old.Stat == (StatMemo{st, k}) {
+		return
+	}
+	r.c.Put(sk, Memo{Stat: &StatMemo{st, k}})
+}
+
+func knownOf(m Memo) load.Known {
 	lk := load.Known{Diags: m.Load}
 	if a := m.Article; a != nil {
 		lk.Format, lk.MetaStart, lk.BodyOffset = a.Format, a.MetaStart, a.BodyOffset
 	}
-	return lk, true
+	return lk
 }
 
 // loaded records load's diagnostics.

@@ -1,10 +1,13 @@
 package project
 
 import (
+	"bytes"
 	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,11 +69,17 @@ func check(t *testing.T, what string, want, got *Project) {
 		b := got.Articles[i]
 		la, lb := *a.Article, *b.Article
 		la.Meta, la.Known, lb.Meta, lb.Known = nil, false, nil, false
+		if lb.Unread {
+			// Not read: nothing to compare but where its parts lie.
+			la.Body, lb.Body, lb.Unread = nil, nil, false
+		} else if !bytes.Equal(la.Source.Data, lb.Source.Data) {
+			t.Errorf("%s: %s: read differently", what, a.Path)
+		}
 		if !similar(reflect.ValueOf(la), reflect.ValueOf(lb)) {
 			t.Errorf("%s: %s: loaded differently", what, a.Path)
 		}
 		ca, cb := *a, *b
-		ca.Article, cb.Article = nil, nil
+		ca.Article, cb.Article, cb.unread = nil, nil, nil
 		if !similar(reflect.ValueOf(ca), reflect.ValueOf(cb)) {
 			t.Errorf("%s: %s: decoded differently:\nwant %+v\ngot  %+v", what, a.Path, ca, cb)
 		}
@@ -97,8 +106,9 @@ func similar(a, b reflect.Value) bool {
 		return false
 	}
 	if a.Type() == reflect.TypeFor[diag.Source]() {
-		// Its line table is made on demand, by one project and not the other.
-		return similar(a.FieldByName("Name"), b.FieldByName("Name")) && similar(a.FieldByName("Data"), b.FieldByName("Data"))
+		// Its line table is made on demand, by one project and not the
+		// other, and an unread file has no data: check compares that.
+		return similar(a.FieldByName("Name"), b.FieldByName("Name"))
 	}
 	switch a.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -146,4 +156,125 @@ func similar(a, b reflect.Value) bool {
 		return a.Float() == b.Float()
 	}
 	panic("similar: no comparison for " + a.Type().String())
+}
+
+// TestSkipUnchanged: with SkipUnchanged, a file the cache vouches for by
+// its stat is not read, and the result is the same as without a cache;
+// any change to a file, even one that keeps its size and modification
+// time, has it read again; and a file changed just before the run is not
+// vouched for.
+func TestSkipUnchanged(t *testing.T) {
+	root := t.TempDir()
+	for _, dir := range []string{"content", "partners"} {
+		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	broken := "content/Program/broken-links.md"
+	write(broken, "---\ntitle: Broken\ndate: \"2026-01-05\"\nauthor: Ecosystem team\n---\n\nSee [the guide](missing.md) and <b>this</b>.\n")
+
+	asOf := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	later := time.Now().Add(time.Hour) // every file counts as long unchanged
+	dir := t.TempDir()
+	open := func(skip bool, began time.Time) (*Project, *Cache) {
+		t.Helper()
+		c := OpenCache(dir, root)
+		p, err := Open(load.DirFS(root), Options{AsOf: asOf, Cache: c, SkipUnchanged: skip, began: began})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return p, c
+	}
+	fresh := func() *Project {
+		t.Helper()
+		p, err := Open(load.DirFS(root), Options{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	unread := func(p *Project) (n int) {
+		for _, a := range p.Articles {
+			if a.Unread {
+				n++
+			}
+		}
+		return n
+	}
+	sameText := func(what string, want, got *Project) {
+		t.Helper()
+		for _, d := range want.Diags {
+			if d.Line == 0 {
+				continue
+			}
+			w, _ := want.Sources()[d.File].LineText(d.Line)
+			g, _ := got.Sources()[d.File].LineText(d.Line)
+			if w != g {
+				t.Errorf("%s: %s:%d reads %q, want %q", what, d.File, d.Line, g, w)
+			}
+		}
+	}
+
+	// A cold run reads everything; the next skips what it vouched for.
+	if p, _ := open(true, later); unread(p) != 0 {
+		t.Fatalf("a cold cache left %d articles unread", unread(p))
+	}
+	want := fresh()
+	if len(want.Diags) == 0 {
+		t.Fatal("the root should have diagnostics to print")
+	}
+	got, _ := open(true, later)
+	if n := unread(got); n != len(got.Articles) {
+		t.Errorf("%d of %d articles unread; all should be", n, len(got.Articles))
+	}
+	// Only what a diagnostic points into is read, for the printers.
+	for _, a := range got.Articles {
+		if hasDiag := slices.ContainsFunc(got.Diags, func(d diag.Diagnostic) bool { return d.File == a.Path }); hasDiag != (a.Source.Data != nil) {
+			t.Errorf("%s: has diagnostics %v, but read %v", a.Path, hasDiag, a.Source.Data != nil)
+		}
+	}
+	check(t, "skipping", want, got)
+	sameText("skipping", want, got)
+
+	// Without SkipUnchanged every file is read, and the stats are kept.
+	if p, _ := open(false, later); unread(p) != 0 {
+		t.Errorf("SkipUnchanged off, yet %d articles unread", unread(p))
+	}
+
+	// Same size, same modification time: the change time tells.
+	name := "partners/beaconwatch/partner.yaml"
+	fi, err := os.Stat(filepath.Join(root, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(root, name))
+	edited := strings.Replace(string(data), "name: ", "name: X", 1)
+	edited = edited[:len(data)]
+	write(name, edited)
+	if err := os.Chtimes(filepath.Join(root, name), fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = open(true, later)
+	check(t, "after an edit", fresh(), got)
+	if pa, _ := got.Partner("beaconwatch"); pa.Info == nil || !strings.HasPrefix(pa.Info.Name, "X") || pa.Dir.Partner.Unread {
+		t.Errorf("the edited partner.yaml was not read again")
+	}
+
+	// Files changed just before the run are read, and no stat vouches for
+	// them, so the run after reads them too.
+	dir = t.TempDir()
+	now := time.Now()
+	open(true, now)
+	if p, _ := open(true, now); unread(p) != 0 {
+		t.Errorf("%d articles changed a moment ago were left unread", unread(p))
+	}
 }

@@ -158,8 +158,8 @@ func checkCertifiedDocs(pa *Partner) diag.List {
 }
 
 // checkArticles applies the rules across articles: the partner an article
-// names exists, URLs are unique, raw HTML is flagged, and every asset under
-// content/ is referenced by some article.
+// names exists and URLs are unique. (Raw HTML is the article's own
+// business, see rawHTML; unreferenced assets are found with the links.)
 func checkArticles(p *Project) diag.List {
 	var out diag.List
 	ids := make([]string, len(p.Partners))
@@ -167,7 +167,6 @@ func checkArticles(p *Project) diag.List {
 		ids[i] = pa.ID
 	}
 	byURL := map[string]*Article{}
-	referenced := map[string]bool{}
 	for _, a := range p.Articles {
 		if a.PartnerID != "" {
 			if _, ok := p.Partner(a.PartnerID); !ok {
@@ -191,27 +190,22 @@ func checkArticles(p *Project) diag.List {
 		} else {
 			byURL[a.URL] = a
 		}
-		if len(a.Scan.RawHTML) > 0 && !a.ContentIsHTML && a.Format != "" {
-			n := len(a.Scan.RawHTML)
-			places := "1 place"
-			if n > 1 {
-				places = fmt.Sprintf("%d places", n)
-			}
-			out.Warnf(a.BodyPos(htmlStart(a.Body, a.Scan.RawHTML[0])), "article.raw-html",
-				"prefer Markdown syntax; raw HTML passes through an allow-list sanitizer when rendered",
-				"raw HTML in a Markdown article (%s)", places)
-		}
-		for _, r := range a.Scan.Refs {
-			if t := p.Resolve(a, r.Dest); t.Kind == ToAsset {
-				referenced[t.Asset.Path] = true
-			}
-		}
 	}
-	for _, as := range p.Repo.Assets {
-		if !referenced[as.Path] {
-			out.Warnf(diag.Pos{File: as.Path}, "asset.unreferenced", "link it from an article or delete it",
-				"no article refers to this file")
+	return out
+}
+
+// rawHTML flags raw HTML in a Markdown article, once per article.
+func rawHTML(a *Article) diag.List {
+	var out diag.List
+	if len(a.Scan.RawHTML) > 0 && !a.ContentIsHTML && a.Format != "" {
+		n := len(a.Scan.RawHTML)
+		places := "1 place"
+		if n > 1 {
+			places = fmt.Sprintf("%d places", n)
 		}
+		out.Warnf(a.BodyPos(htmlStart(a.Body, a.Scan.RawHTML[0])), "article.raw-html",
+			"prefer Markdown syntax; raw HTML passes through an allow-list sanitizer when rendered",
+			"raw HTML in a Markdown article (%s)", places)
 	}
 	return out
 }

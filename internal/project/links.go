@@ -223,25 +223,47 @@ func (p *Project) indexLinks() {
 
 // checkLinks reports every link that leads nowhere: a missing file, a
 // missing heading, a path out of the root, and a public page linking to an
-// internal one (publicly a dead link that reveals the page exists).
+// internal one (publicly a dead link that reveals the page exists); and
+// every asset under content/ that no article refers to.
 func checkLinks(p *Project) diag.List {
 	results := make([]diag.List, len(p.Articles))
-	parallel(len(p.Articles), func(i int) { results[i] = checkArticleLinks(p, p.Articles[i]) })
+	assets := make([][]string, len(p.Articles))
+	parallel(len(p.Articles), func(i int) { results[i], assets[i] = checkArticleLinks(p, p.Articles[i]) })
 	var out diag.List
 	for _, d := range results {
 		out.Append(d)
 	}
+	if len(p.Repo.Assets) == 0 {
+		return out
+	}
+	referenced := map[string]bool{}
+	for _, l := range assets {
+		for _, as := range l {
+			referenced[as] = true
+		}
+	}
+	for _, as := range p.Repo.Assets {
+		if !referenced[as.Path] {
+			out.Warnf(diag.Pos{File: as.Path}, "asset.unreferenced", "link it from an article or delete it",
+				"no article refers to this file")
+		}
+	}
 	return out
 }
 
-func checkArticleLinks(p *Project, a *Article) diag.List {
-	var out diag.List
+// checkArticleLinks checks the links of a, and lists the assets they reach.
+func checkArticleLinks(p *Project, a *Article) (out diag.List, assets []string) {
 	for _, r := range a.Scan.Refs {
 		t := p.Resolve(a, r.Dest)
 		// Only a finding needs its place, and the place needs the
 		// article's line table, which nothing else of a clean article does.
-		at := func() diag.Pos { return a.BodyPos(destOffset(a.Body, r)) }
+		at := func() diag.Pos {
+			a.text()
+			return a.BodyPos(destOffset(a.Body, r))
+		}
 		switch t.Kind {
+		case ToAsset:
+			assets = append(assets, t.Asset.Path)
 		case Broken:
 			if strings.HasPrefix(t.Path, "../") || t.Path == ".." {
 				out.Errorf(at(), "link.escape", "link only to files inside the repository",
@@ -279,7 +301,7 @@ func checkArticleLinks(p *Project, a *Article) diag.List {
 			}
 		}
 	}
-	return out
+	return out, assets
 }
 
 // destOffset finds the destination text of a reference, which a
@@ -315,6 +337,7 @@ func (a *Article) hasHeading(id string) bool {
 	if strings.HasPrefix(id, "fn:") || strings.HasPrefix(id, "fnref:") {
 		return true
 	}
+	a.text()
 	for _, m := range htmlAnchor.FindAllSubmatch(a.Body, -1) {
 		if string(m[1]) == id {
 			return true

@@ -37,9 +37,19 @@ type Options struct {
 	Schemas *schema.Validator
 	// MaxFileSize bounds every file read; 0 means load's default.
 	MaxFileSize int64
-	// Cache, when set, remembers per-article results between runs (see
+	// Cache, when set, remembers per-file results between runs (see
 	// OpenCache); the caller saves it.
 	Cache *Cache
+	// SkipUnchanged, with Cache, leaves unread the files the cache holds
+	// and stat says are unchanged since a run read them. Their text is read
+	// only if a diagnostic needs it, so Article.Body and Source.Data of
+	// the others stay empty: for commands that check, not for those that
+	// render.
+	SkipUnchanged bool
+
+	// began stands in for the time the run began, for tests of the
+	// cache's distrust of files changed just before a run.
+	began time.Time
 }
 
 // Project is a checked content root.
@@ -142,8 +152,8 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	lopts := load.Options{MaxFileSize: opts.MaxFileSize}
 	var r *recall
 	if opts.Cache != nil {
-		r = newRecall(opts.Cache)
-		lopts.Known = r.known
+		r = newRecall(opts.Cache, opts.SkipUnchanged, opts.began)
+		lopts.Known, lopts.Unchanged = r.known, r.unchanged
 	}
 	repo, diags := load.Load(fsys, lopts)
 	r.loaded(diags)
@@ -167,7 +177,54 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	p.Diags.Append(checkLinks(p))
 	p.Diags.Append(checkCodeOwners(p))
 	p.Diags.Sort()
+	p.readUnread()
 	return p, nil
+}
+
+// readUnread reads the files load left unread that diagnostics point into,
+// for the printers, which show the line.
+func (p *Project) readUnread() {
+	var jobs []func()
+	seen := map[string]bool{}
+	for _, d := range p.Diags {
+		if seen[d.File] {
+			continue
+		}
+		seen[d.File] = true
+		if a := p.articleByPath[d.File]; a != nil {
+			if a.unread != nil {
+				jobs = append(jobs, a.text)
+			}
+			continue
+		}
+		if doc := p.unreadDoc(d.File); doc != nil {
+			jobs = append(jobs, func() {
+				if data, err := load.ReadText(p.FS, d.File); err == nil {
+					doc.Source.Data = data
+				}
+			})
+		}
+	}
+	parallel(len(jobs), func(i int) { jobs[i]() })
+}
+
+// unreadDoc returns the partner file called name if load left it unread.
+func (p *Project) unreadDoc(name string) *load.Doc {
+	rest, ok := strings.CutPrefix(name, "partners/")
+	id, _, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		return nil
+	}
+	pa, ok := p.Partner(id)
+	if !ok {
+		return nil
+	}
+	for _, doc := range []*load.Doc{pa.Dir.Partner, pa.Dir.Ledger} {
+		if doc != nil && doc.Unread && doc.Source.Name == name && doc.Source.Data == nil {
+			return doc
+		}
+	}
+	return nil
 }
 
 // decodeRules uses the root's program.yaml, or the embedded default when the

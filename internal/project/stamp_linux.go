@@ -1,0 +1,18 @@
+package project
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// stampOf reads the parts of a stat that change with a file's bytes.
+func stampOf(fi fs.FileInfo) (Stamp, bool) {
+	if fi == nil {
+		return Stamp{}, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return Stamp{}, false
+	}
+	return Stamp{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), ChangeTime: st.Ctim.Nano(), Inode: st.Ino}, true
+}
