@@ -21,6 +21,10 @@ type Source struct {
 	// what checking it allocated.
 	once   sync.Once
 	starts []int // byte offset at which each line starts
+
+	// excerpt holds some lines of a file that was not read (see
+	// NewExcerpt); LineText answers from it while Data is nil.
+	excerpt map[int]string
 }
 
 // NewSource returns the source of data. It does not copy it.
@@ -28,8 +32,31 @@ func NewSource(name string, data []byte) *Source {
 	return &Source{Name: name, Data: data}
 }
 
+// NewExcerpt returns the source of a file that was not read, of which the
+// given lines (by number, from 1, without line ends) are known: enough to
+// print the diagnostics an earlier reading found in it.
+func NewExcerpt(name string, lines map[int]string) *Source {
+	return &Source{Name: name, excerpt: lines}
+}
+
+// Excerpt returns the given lines of s, as NewExcerpt takes them; lines
+// that s does not hold are left out.
+func (s *Source) Excerpt(lines []int) map[int]string {
+	m := map[int]string{}
+	for _, n := range lines {
+		if text, ok := s.LineText(n); ok {
+			m[n] = text
+		}
+	}
+	return m
+}
+
 // lines returns the table of line starts, safe for concurrent use.
 func (s *Source) lines() []int {
+	if s.Data == nil {
+		// Not read (yet): a table made now would outlive the reading.
+		return []int{0}
+	}
 	s.once.Do(func() {
 		n := 1 + bytes.Count(s.Data, []byte{'\n'})
 		s.starts = make([]int, 1, n)
@@ -65,6 +92,10 @@ func (s *Source) Pos(offset int) Pos {
 // LineText returns line n (1-based) without its line end, or "" and false
 // when there is no such line.
 func (s *Source) LineText(n int) (string, bool) {
+	if s.Data == nil && s.excerpt != nil {
+		text, ok := s.excerpt[n]
+		return text, ok
+	}
 	lines := s.lines()
 	if n < 1 || n > len(lines) {
 		return "", false

@@ -41,3 +41,34 @@ func FuzzSourcePos(f *testing.F) {
 		}
 	})
 }
+
+// TestExcerpt: the source of an unread file answers for the lines it was
+// given, and for every line once its data is filled in, whatever was asked
+// of it before.
+func TestExcerpt(t *testing.T) {
+	full := NewSource("a.md", []byte("one\r\ntwo\nthree\n"))
+	ex := full.Excerpt([]int{2, 9})
+	if len(ex) != 1 || ex[2] != "two" {
+		t.Fatalf("Excerpt = %v, want only line 2", ex)
+	}
+	s := NewExcerpt("a.md", ex)
+	for _, tc := range []struct {
+		line int
+		text string
+		ok   bool
+	}{{1, "", false}, {2, "two", true}, {3, "", false}} {
+		if text, ok := s.LineText(tc.line); text != tc.text || ok != tc.ok {
+			t.Errorf("unread LineText(%d) = %q, %v; want %q, %v", tc.line, text, ok, tc.text, tc.ok)
+		}
+	}
+	if got := s.Pos(5); got.Line != 1 {
+		t.Errorf("unread Pos(5) = %v", got)
+	}
+	s.Data = full.Data
+	if text, ok := s.LineText(3); text != "three" || !ok {
+		t.Errorf("after reading, LineText(3) = %q, %v", text, ok)
+	}
+	if got := s.Pos(6); got.Line != 2 || got.Col != 2 {
+		t.Errorf("after reading, Pos(6) = %v, want 2:2", got)
+	}
+}

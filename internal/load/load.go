@@ -84,6 +84,9 @@ type Known struct {
 	// Where an article's front matter and body lie; see Article.
 	Format                string
 	MetaStart, BodyOffset int
+	// Excerpt holds the lines the caller's diagnostics of the file point
+	// at; the Source of a file left unread has them (diag.NewExcerpt).
+	Excerpt map[int]string
 }
 
 // Repo is everything read from a content root.
@@ -427,7 +430,7 @@ func (w *walker) do(j *job, br *bufio.Reader) {
 			fi = info
 			if k, ok := w.opts.Unchanged(j.path, fi); ok {
 				j.read, j.known, j.unread = true, true, true
-				j.src = diag.NewSource(j.path, nil)
+				j.src = diag.NewExcerpt(j.path, k.Excerpt)
 				j.diags = slices.Clone(k.Diags)
 				j.fm = FrontMatter{Format: k.Format, MetaStart: k.MetaStart, BodyOffset: k.BodyOffset}
 				return

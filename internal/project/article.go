@@ -124,7 +124,7 @@ func decodeArticle(v *schema.Validator, md *markdown.Engine, r *recall, a *Artic
 	}
 	out := decodeFront(v, md, a, read)
 	if read {
-		r.put(a.Path, Memo{Article: a.memo(out)})
+		r.put(a.Source, Memo{Article: a.memo(out)}, out)
 	}
 	return out
 }

@@ -31,6 +31,9 @@ type Memo struct {
 	Partner *PartnerMemo
 	Ledger  *LedgerMemo
 	Stat    *StatMemo
+	// Excerpt holds the lines of the file that its diagnostics point at,
+	// so they print with their line when the file is left unread.
+	Excerpt map[int]string
 }
 
 // StatMemo is what stat said of a file when a run read it, and the key of
@@ -199,7 +202,7 @@ func (r *recall) remember(name string, fi fs.FileInfo, k memo.Key) {
 }
 
 func knownOf(m Memo) load.Known {
-	lk := load.Known{Diags: m.Load}
+	lk := load.Known{Diags: m.Load, Excerpt: m.Excerpt}
 	if a := m.Article; a != nil {
 		lk.Format, lk.MetaStart, lk.BodyOffset = a.Format, a.MetaStart, a.BodyOffset
 	}
@@ -224,19 +227,31 @@ func (r *recall) get(name string) Memo {
 	return r.hits[name]
 }
 
-// put stores the memo of a file read for the first time; m.Load is filled
-// in here. Files load did not read have no key and are not stored.
-func (r *recall) put(name string, m Memo) {
+// put stores the memo of the file src, read for the first time; m.Load and
+// m.Excerpt are filled in here, diags being what the decoder found. Files
+// load did not read have no key and are not stored.
+func (r *recall) put(src *diag.Source, m Memo, diags diag.List) {
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
-	k, ok := r.keys[name]
+	k, ok := r.keys[src.Name]
 	r.mu.Unlock()
 	if !ok {
 		return
 	}
-	m.Load = r.loadDiags[name]
+	m.Load = r.loadDiags[src.Name]
+	var lines []int
+	for _, l := range []diag.List{m.Load, diags} {
+		for _, d := range l {
+			if d.File == src.Name && d.Line > 0 {
+				lines = append(lines, d.Line)
+			}
+		}
+	}
+	if len(lines) > 0 {
+		m.Excerpt = src.Excerpt(lines)
+	}
 	r.c.Put(k, m)
 }
 

@@ -181,13 +181,18 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	return p, nil
 }
 
-// readUnread reads the files load left unread that diagnostics point into,
-// for the printers, which show the line.
+// readUnread reads the files load left unread that diagnostics point into
+// at lines the cache did not keep (a broken link found in an unchanged
+// article, say), for the printers, which show the line.
 func (p *Project) readUnread() {
 	var jobs []func()
 	seen := map[string]bool{}
 	for _, d := range p.Diags {
-		if seen[d.File] {
+		src := p.Repo.Sources[d.File]
+		if d.Line == 0 || seen[d.File] || src == nil || src.Data != nil {
+			continue
+		}
+		if _, ok := src.LineText(d.Line); ok {
 			continue
 		}
 		seen[d.File] = true
@@ -304,7 +309,7 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 		// An unknown key may be a misspelt required one ("suport:"): the
 		// "missing" checks then stay quiet rather than pile on.
 		pa.unknownKey = slices.ContainsFunc(d, func(x diag.Diagnostic) bool { return x.Rule == "schema.unknown-key" })
-		p.recall.put(doc.Source.Name, Memo{Partner: pa.memo(out)})
+		p.recall.put(doc.Source, Memo{Partner: pa.memo(out)}, out)
 	}
 	if doc := dir.Ledger; doc != nil && (doc.Known || !p.broken(doc)) {
 		var m *LedgerMemo
@@ -312,7 +317,7 @@ func (p *Project) decodePartner(v *schema.Validator, pa *Partner) diag.List {
 			m = p.recall.get(doc.Source.Name).Ledger
 		} else {
 			m = decodeLedger(v, doc)
-			p.recall.put(doc.Source.Name, Memo{Ledger: m})
+			p.recall.put(doc.Source, Memo{Ledger: m}, m.Diags)
 		}
 		out.Append(m.Diags)
 		if m.Ledger != nil {
