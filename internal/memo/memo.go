@@ -15,9 +15,11 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,7 +32,12 @@ import (
 type Key [sha256.Size]byte
 
 // format is bumped when the file layout changes.
-const format = "marketplace-memo-2"
+const format = "marketplace-memo-3"
+
+// shards is how many independent gob streams a table file holds, decoded
+// in parallel: one stream of a large table took longer to decode than the
+// caller's whole walk of the root, which waits for it.
+const shards = 4
 
 // Table is a cache of values of type V. A nil *Table is valid and never
 // hits, so callers need no second code path when caching is off. Get and
@@ -43,20 +50,27 @@ type Table[V any] struct {
 	// background, so that decoding it overlaps the caller's own reading.
 	ready chan struct{}
 
-	mu    sync.Mutex
-	old   map[Key]V
-	used  map[Key]V
-	dirty bool // a Put happened: Save has something new to write
-	hits  int
+	mu     sync.Mutex
+	old    []map[Key]V // by shard, see shardOf
+	oldLen int
+	used   map[Key]V
+	dirty  bool // a Put happened: Save has something new to write
+	hits   int
 }
 
-// A table file is a gob stream: a header, then one message per entry.
-// One message per entry, not one map, lets Open decode through a small
-// buffer: a single message of the whole table had gob hold it twice over
-// in fresh memory, and on these machines fresh memory is dear.
+// A table file is the length of its header (8 bytes, big-endian), the
+// header as gob, then the shards, each a gob stream of one message per
+// entry. One message per entry, not one map, lets Open decode through a
+// small buffer: a single message of the whole table had gob hold it twice
+// over in fresh memory, and on these machines fresh memory is dear.
 type header struct {
 	Format, Salt string
-	Len          int
+	Shards       []shardInfo
+}
+
+type shardInfo struct {
+	Size    int64 // bytes
+	Entries int
 }
 
 type entry[V any] struct {
@@ -64,40 +78,85 @@ type entry[V any] struct {
 	V V
 }
 
+func shardOf(k Key, n int) int { return int(k[0]) % n }
+
 // Open reads the table at path. salt names the program and the version of
 // the work (see Salt); entries written under another salt are dropped.
 func Open[V any](path, salt string) *Table[V] {
 	t := &Table[V]{path: path, salt: salt, used: map[Key]V{}, ready: make(chan struct{})}
 	go func() {
 		defer close(t.ready)
-		// gob reports corrupt input as errors; should a case slip through
-		// as a panic, it must cost this run its cache, not its result.
-		defer func() {
-			if recover() != nil {
-				t.old = nil
-			}
-		}()
-		f, err := os.Open(path)
-		if err != nil {
-			return
-		}
-		defer f.Close()
-		dec := gob.NewDecoder(bufio.NewReaderSize(f, 64<<10))
-		var h header
-		if dec.Decode(&h) != nil || h.Format != format || h.Salt != salt || h.Len < 0 {
-			return
-		}
-		old := make(map[Key]V, min(h.Len, 1<<20))
-		for range h.Len {
-			var e entry[V]
-			if dec.Decode(&e) != nil {
-				return // a torn or corrupt file is no table at all
-			}
-			old[e.K] = e.V
-		}
-		t.old = old
+		old, n := read[V](path, salt)
+		t.old, t.oldLen = old, n
 	}()
 	return t
+}
+
+// read returns the shards of the table at path, or nil when the file is
+// missing, foreign or corrupt in any part.
+func read[V any](path, salt string) (old []map[Key]V, n int) {
+	// gob reports corrupt input as errors; should a case slip through as
+	// a panic, it must cost this run its cache, not its result.
+	defer func() {
+		if recover() != nil {
+			old, n = nil, 0
+		}
+	}()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0
+	}
+	defer f.Close()
+	var size [8]byte
+	if _, err := io.ReadFull(f, size[:]); err != nil {
+		return nil, 0
+	}
+	hlen := int64(binary.BigEndian.Uint64(size[:]))
+	var h header
+	if hlen > 1<<20 || gob.NewDecoder(io.NewSectionReader(f, 8, hlen)).Decode(&h) != nil ||
+		h.Format != format || h.Salt != salt || len(h.Shards) == 0 || len(h.Shards) > 256 {
+		return nil, 0
+	}
+	old = make([]map[Key]V, len(h.Shards))
+	ok := make([]bool, len(h.Shards))
+	var wg sync.WaitGroup
+	off := 8 + hlen
+	for i, sh := range h.Shards {
+		if sh.Size < 0 || sh.Entries < 0 {
+			return nil, 0
+		}
+		r := io.NewSectionReader(f, off, sh.Size)
+		off += sh.Size
+		wg.Go(func() {
+			defer func() {
+				if recover() != nil {
+					ok[i] = false
+				}
+			}()
+			old[i], ok[i] = readShard[V](r, sh.Entries, len(h.Shards), i)
+		})
+	}
+	wg.Wait()
+	for i := range old {
+		if !ok[i] {
+			return nil, 0 // a torn or corrupt file is no table at all
+		}
+		n += len(old[i])
+	}
+	return old, n
+}
+
+func readShard[V any](r io.Reader, entries, shards, i int) (map[Key]V, bool) {
+	dec := gob.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	m := make(map[Key]V, min(entries, 1<<20))
+	for range entries {
+		var e entry[V]
+		if dec.Decode(&e) != nil || shardOf(e.K, shards) != i {
+			return nil, false
+		}
+		m[e.K] = e.V
+	}
+	return m, true
 }
 
 // Key digests the parts that determine a result. Each part is
@@ -130,7 +189,11 @@ func (t *Table[V]) Get(k Key) (V, bool) {
 		t.hits++
 		return v, true
 	}
-	v, ok := t.old[k]
+	var v V
+	ok := false
+	if len(t.old) > 0 {
+		v, ok = t.old[shardOf(k, len(t.old))][k]
+	}
 	if ok {
 		t.used[k] = v
 		t.hits++
@@ -178,7 +241,7 @@ func (t *Table[V]) Save() error {
 	}
 	<-t.ready
 	t.mu.Lock()
-	if !t.dirty && len(t.used) == len(t.old) {
+	if !t.dirty && len(t.used) == t.oldLen {
 		t.mu.Unlock()
 		// Nothing new, but the table is in use: Trim goes by this time.
 		now := time.Now()
@@ -187,15 +250,7 @@ func (t *Table[V]) Save() error {
 		}
 		return nil
 	}
-	var b bytes.Buffer
-	enc := gob.NewEncoder(&b)
-	err := enc.Encode(header{Format: format, Salt: t.salt, Len: len(t.used)})
-	for k, v := range t.used {
-		if err != nil {
-			break
-		}
-		err = enc.Encode(entry[V]{K: k, V: v})
-	}
+	data, err := encode(t.salt, t.used)
 	t.mu.Unlock()
 	if err != nil {
 		return err
@@ -208,7 +263,7 @@ func (t *Table[V]) Save() error {
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(b.Bytes())
+	_, err = tmp.Write(data)
 	err = errors.Join(err, tmp.Close())
 	if err == nil {
 		err = os.Rename(tmp.Name(), t.path)
@@ -217,6 +272,36 @@ func (t *Table[V]) Save() error {
 		os.Remove(tmp.Name())
 	}
 	return err
+}
+
+// encode lays out a table file of the entries m.
+func encode[V any](salt string, m map[Key]V) ([]byte, error) {
+	bufs := make([]bytes.Buffer, shards)
+	encs := make([]*gob.Encoder, shards)
+	h := header{Format: format, Salt: salt, Shards: make([]shardInfo, shards)}
+	for i := range encs {
+		encs[i] = gob.NewEncoder(&bufs[i])
+	}
+	for k, v := range m {
+		i := shardOf(k, shards)
+		if err := encs[i].Encode(entry[V]{K: k, V: v}); err != nil {
+			return nil, err
+		}
+		h.Shards[i].Entries++
+	}
+	var hb bytes.Buffer
+	for i := range bufs {
+		h.Shards[i].Size = int64(bufs[i].Len())
+	}
+	if err := gob.NewEncoder(&hb).Encode(h); err != nil {
+		return nil, err
+	}
+	out := binary.BigEndian.AppendUint64(nil, uint64(hb.Len()))
+	out = append(out, hb.Bytes()...)
+	for i := range bufs {
+		out = append(out, bufs[i].Bytes()...)
+	}
+	return out, nil
 }
 
 // Trim removes the tables in dir whose names match pattern (as
