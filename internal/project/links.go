@@ -48,7 +48,11 @@ func (p *Project) Published(a *Article) bool { return !p.shadowed[a] }
 // a site-absolute path ("/kb/…"), or a URL of the legacy KB listed in the
 // rules file ("https://www.ctl.io/knowledge-base/backup/x/"), which resolves
 // like the page it used to be.
-func (p *Project) Resolve(from *Article, dest string) Target {
+func (p *Project) Resolve(from *Article, dest string) Target { return p.resolve(from, dest, true) }
+
+// resolve is Resolve; without withURL it leaves out the URLs of articles
+// and assets, which only a renderer needs.
+func (p *Project) resolve(from *Article, dest string, withURL bool) Target {
 	dest = strings.TrimSpace(dest)
 	if strings.HasPrefix(dest, "#") {
 		return Target{Kind: ToAnchor, Article: from, Fragment: unescape(dest[1:]), URL: dest}
@@ -58,7 +62,7 @@ func (p *Project) Resolve(from *Article, dest string) Target {
 			return p.resolveSitePath("/kb/"+rest, dest)
 		}
 	}
-	u, err := url.Parse(dest)
+	u, err := parseRef(dest)
 	if err != nil || u.Scheme != "" || u.Host != "" || dest == "" {
 		return Target{Kind: External, URL: dest}
 	}
@@ -78,18 +82,41 @@ func (p *Project) Resolve(from *Article, dest string) Target {
 	}
 	if a != nil {
 		t := Target{Kind: ToArticle, Article: a, Fragment: frag, URL: a.URL}
-		if frag != "" {
+		if frag != "" && withURL {
 			t.URL += "#" + u.EscapedFragment()
 		}
 		return t
 	}
 	if as := p.assetByPath[target]; as != nil {
-		return Target{Kind: ToAsset, Asset: as, URL: AssetURL(as.Path)}
+		t := Target{Kind: ToAsset, Asset: as}
+		if withURL {
+			t.URL = AssetURL(as.Path)
+		}
+		return t
 	}
 	if u, ok := p.sectionDirs[target]; ok {
 		return Target{Kind: ToSection, URL: u}
 	}
 	return Target{Kind: Broken, Path: target, URL: dest}
+}
+
+// parseRef is url.Parse, without its allocations for the plain relative
+// paths most links are ("../Backup/x.md#part", "images/a.png").
+func parseRef(dest string) (*url.URL, error) {
+	if strings.HasPrefix(dest, "//") {
+		return url.Parse(dest)
+	}
+	for i := 0; i < len(dest); i++ {
+		c := dest[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_./#~", c) >= 0) {
+			return url.Parse(dest)
+		}
+	}
+	pth, frag, _ := strings.Cut(dest, "#")
+	if strings.Contains(frag, "#") {
+		return url.Parse(dest)
+	}
+	return &url.URL{Path: pth, Fragment: frag}, nil
 }
 
 // resolveSitePath maps a path on our own site (or the legacy KB) to a page.
@@ -254,7 +281,7 @@ func checkLinks(p *Project) diag.List {
 // checkArticleLinks checks the links of a, and lists the assets they reach.
 func checkArticleLinks(p *Project, a *Article) (out diag.List, assets []string) {
 	for _, r := range a.Scan.Refs {
-		t := p.Resolve(a, r.Dest)
+		t := p.resolve(a, r.Dest, false)
 		// Only a finding needs its place, and the place needs the
 		// article's line table, which nothing else of a clean article does.
 		at := func() diag.Pos {
