@@ -375,7 +375,10 @@ func (w *walker) visitContent(p string, e fs.DirEntry, err error) error {
 // makes from now until wait returns, so that reading overlaps the walk:
 // on a large root the walk alone was a third of loading it.
 func (w *walker) start() (wait func()) {
-	feed := make(chan *job, 1024)
+	// Room for every file of a large root: workers may wait on the
+	// caller (Options.Known waits for its cache to be read), and the walk
+	// must not wait on them.
+	feed := make(chan *job, 1<<16)
 	w.feed = feed
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
