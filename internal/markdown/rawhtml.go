@@ -190,7 +190,7 @@ func (c *call) closeHeading(h *openHeading, out *bytes.Buffer) {
 	t := strings.Join(strings.Fields(h.text.String()), " ")
 	id := ""
 	for _, a := range h.tok.Attr {
-		if a.Key == "id" && idPattern.MatchString(a.Val) {
+		if a.Key == "id" && idPattern().MatchString(a.Val) {
 			id = a.Val
 		}
 	}

@@ -4,14 +4,19 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 )
 
 var (
 	// idPattern admits the IDs HeadingID makes, footnote IDs ("fn:1") and
-	// plain author IDs.
-	idPattern    = regexp.MustCompile(`^[\p{L}\p{N}\p{M}_:.-]{1,100}$`)
+	// plain author IDs. It is compiled on first use: the bounded repetition
+	// of Unicode classes makes a large program, 15 ms of every start-up of
+	// a command that may render nothing.
+	idPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[\p{L}\p{N}\p{M}_:.-]{1,100}$`)
+	})
 	classPattern = regexp.MustCompile(`^[A-Za-z0-9_ -]{1,200}$`)
 	// embedSrc is the one iframe source allowed: a YouTube or Vimeo player.
 	// The scheme may be missing (protocol-relative) or http; it is rewritten
@@ -41,14 +46,14 @@ func newPolicy() *bluemonday.Policy {
 		"details", "summary", "figure", "figcaption", "section", "article", "aside", "header", "footer", "nav",
 		"a", "img", "iframe", "input",
 	)
-	p.AllowAttrs("id").Matching(idPattern).Globally()
+	p.AllowAttrs("id").Matching(idPattern()).Globally()
 	p.AllowAttrs("class").Matching(classPattern).Globally()
 	p.AllowAttrs("title").Globally()
 	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
 	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
 
 	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("name").Matching(idPattern).OnElements("a")
+	p.AllowAttrs("name").Matching(idPattern()).OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^[a-z ]{1,100}$`)).OnElements("a")
 	p.AllowAttrs("target").Matching(regexp.MustCompile(`^(_blank|_self)$`)).OnElements("a")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^(doc-noteref|doc-backlink)$`)).OnElements("a")
