@@ -260,6 +260,7 @@ func (pa *Partner) memo(d diag.List) *PartnerMemo {
 	if pa.Info != nil {
 		info := *pa.Info
 		info.Source = nil
+		info.Pos = withFile(info.Pos, "")
 		m.Info = &info
 	}
 	return m
@@ -269,6 +270,7 @@ func (pa *Partner) recall(m *PartnerMemo, src *diag.Source) diag.List {
 	if m.Info != nil {
 		info := *m.Info
 		info.Source = src
+		setFile(info.Pos, src.Name)
 		pa.Info = &info
 	}
 	pa.schemaBad = make(map[string]bool, len(m.SchemaBad))
@@ -282,9 +284,8 @@ func (pa *Partner) recall(m *PartnerMemo, src *diag.Source) diag.List {
 func ledgerMemo(l *model.Ledger, d diag.List) *LedgerMemo {
 	m := &LedgerMemo{Diags: d}
 	if l != nil {
-		c := *l
-		c.Source = nil
-		m.Ledger = &c
+		m.Ledger = ledgerWithFile(l, "")
+		m.Ledger.Source = nil
 		m.Good = make([]int8, len(l.Events))
 		for i, e := range l.Events {
 			switch {
@@ -301,16 +302,82 @@ func ledgerMemo(l *model.Ledger, d diag.List) *LedgerMemo {
 
 // ledger returns the memo's ledger as read from src.
 func (m *LedgerMemo) ledger(src *diag.Source) *model.Ledger {
-	l := *m.Ledger
+	c := *m.Ledger
+	l := &c
 	l.Source = src
 	l.Events = slices.Clone(l.Events)
+	l.Awards = slices.Clone(l.Awards)
+	setFile(l.Pos, src.Name)
+	for i := range l.Events {
+		e := &l.Events[i]
+		e.Pos.File = src.Name
+		setFile(e.Fields, src.Name)
+	}
+	for i := range l.Awards {
+		a := &l.Awards[i]
+		a.Pos.File = src.Name
+		setFile(a.Fields, src.Name)
+		if a.Revoked != nil {
+			r := *a.Revoked
+			r.Pos.File = src.Name
+			a.Revoked = &r
+		}
+	}
 	for i := range l.Events {
 		if i < len(m.Good) && m.Good[i] != 0 {
 			good := m.Good[i] > 0
 			l.Events[i].Good = &good
 		}
 	}
-	return &l
+	return l
+}
+
+// Every position of a decoded file names the file. A memo keeps them
+// without the name, which would be most of its bytes and of what decoding
+// it allocates, and recall puts it back. withFile and ledgerWithFile copy,
+// as what they are given belongs to a project; setFile writes in place,
+// into maps that this run decoded from the memo and now hands over.
+
+func setFile(m map[string]diag.Pos, file string) {
+	for k, p := range m {
+		p.File = file
+		m[k] = p
+	}
+}
+
+func withFile(m map[string]diag.Pos, file string) map[string]diag.Pos {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]diag.Pos, len(m))
+	for k, p := range m {
+		p.File = file
+		out[k] = p
+	}
+	return out
+}
+
+func ledgerWithFile(l *model.Ledger, file string) *model.Ledger {
+	c := *l
+	c.Pos = withFile(l.Pos, file)
+	c.Events = slices.Clone(l.Events)
+	for i := range c.Events {
+		e := &c.Events[i]
+		e.Pos.File = file
+		e.Fields = withFile(e.Fields, file)
+	}
+	c.Awards = slices.Clone(l.Awards)
+	for i := range c.Awards {
+		a := &c.Awards[i]
+		a.Pos.File = file
+		a.Fields = withFile(a.Fields, file)
+		if a.Revoked != nil {
+			r := *a.Revoked
+			r.Pos.File = file
+			a.Revoked = &r
+		}
+	}
+	return &c
 }
 
 func (a *Article) memo(d diag.List) *ArticleMemo {
