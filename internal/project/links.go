@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
@@ -203,7 +204,8 @@ func unescape(s string) string {
 func (p *Project) indexLinks() {
 	p.articleByPath = make(map[string]*Article, len(p.Articles))
 	p.articleByURL = make(map[string]*Article, len(p.Articles))
-	p.pathFold = make(map[string]string, len(p.Articles)+len(p.Repo.Assets))
+	fold := &foldIndex{paths: make([]string, 0, len(p.Articles)+len(p.Repo.Assets))}
+	p.pathFold = fold
 	p.sectionURLs = map[string]bool{}
 	p.sectionDirs = map[string]string{}
 	p.articleBySlug = map[string]*Article{}
@@ -218,17 +220,25 @@ func (p *Project) indexLinks() {
 			}
 			p.shadowed[a] = true
 		}
-		p.pathFold[strings.ToLower(a.Path)] = a.Path
-		// Every folder level of an article's URL is a section page.
+		fold.paths = append(fold.paths, a.Path)
+		// Every folder level of an article's URL is a section page. The
+		// levels are added deepest first, so a level already there has
+		// its parents there too.
 		u := strings.TrimSuffix(a.URL, "/")
 		for i := strings.LastIndexByte(u, '/'); i > len("/kb"); i = strings.LastIndexByte(u, '/') {
 			u = u[:i]
+			if p.sectionURLs[u+"/"] {
+				break
+			}
 			p.sectionURLs[u+"/"] = true
 		}
 		if a.PartnerID == "" {
 			for d := path.Dir(a.Path); d != "content" && d != "." && d != "/"; d = path.Dir(d) {
+				if _, ok := p.sectionDirs[d]; ok {
+					break
+				}
 				p.sectionDirs[d] = sectionURL(d)
-				p.pathFold[strings.ToLower(d)] = d
+				fold.paths = append(fold.paths, d)
 			}
 		}
 		segs := strings.Split(strings.Trim(a.URL, "/"), "/")
@@ -244,8 +254,28 @@ func (p *Project) indexLinks() {
 	p.assetByPath = make(map[string]*load.Asset, len(p.Repo.Assets))
 	for _, as := range p.Repo.Assets {
 		p.assetByPath[as.Path] = as
-		p.pathFold[strings.ToLower(as.Path)] = as.Path
+		fold.paths = append(fold.paths, as.Path)
 	}
+}
+
+// foldIndex finds a path whatever its letter case, for the hint on a
+// broken link. It is built on first use: most checks find no broken link,
+// and lowercasing every path of a large root was a third of indexing it.
+type foldIndex struct {
+	paths []string
+	once  sync.Once
+	m     map[string]string // lowercased path → real path
+}
+
+func (f *foldIndex) find(p string) (string, bool) {
+	f.once.Do(func() {
+		f.m = make(map[string]string, len(f.paths))
+		for _, q := range f.paths {
+			f.m[strings.ToLower(q)] = q
+		}
+	})
+	real, ok := f.m[strings.ToLower(p)]
+	return real, ok
 }
 
 // checkLinks reports every link that leads nowhere: a missing file, a
@@ -299,7 +329,7 @@ func checkArticleLinks(p *Project, a *Article) (out diag.List, assets []string) 
 			}
 			hint := ""
 			for _, cand := range []string{t.Path, strings.TrimSuffix(t.Path, "/") + ".md"} {
-				if real, ok := p.pathFold[strings.ToLower(cand)]; ok {
+				if real, ok := p.pathFold.find(cand); ok {
 					hint = fmt.Sprintf("%s exists: letter case differs (links are case-sensitive once published)", real)
 					break
 				}

@@ -76,7 +76,7 @@ type Project struct {
 	// of every article on every preview rebuild.
 	shadowed      map[*Article]bool
 	assetByPath   map[string]*load.Asset
-	pathFold      map[string]string // lowercased path → real path, for case hints
+	pathFold      *foldIndex // for case hints
 	sectionURLs   map[string]bool
 	sectionDirs   map[string]string   // content/<folder> → its section URL
 	articleBySlug map[string]*Article // "<section>/<slug>" → article, nil when ambiguous
@@ -142,12 +142,21 @@ func (p *Project) Sources() map[string]*diag.Source { return p.Repo.Sources }
 
 // Open loads and checks the content root fsys.
 func Open(fsys fs.FS, opts Options) (*Project, error) {
-	v := opts.Schemas
-	if v == nil {
-		var err error
-		if v, err = schema.New(marketplace.Defaults); err != nil {
-			return nil, err
-		}
+	// The schemas compile while the root loads: nothing needs them
+	// before, and on a root the cache knows they are most of the time
+	// that is not loading.
+	type compiled struct {
+		v   *schema.Validator
+		err error
+	}
+	schemas := make(chan compiled, 1)
+	if opts.Schemas != nil {
+		schemas <- compiled{v: opts.Schemas}
+	} else {
+		go func() {
+			v, err := schema.New(marketplace.Defaults)
+			schemas <- compiled{v, err}
+		}()
 	}
 	lopts := load.Options{MaxFileSize: opts.MaxFileSize}
 	var r *recall
@@ -156,6 +165,11 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 		lopts.Known, lopts.Unchanged = r.known, r.unchanged
 	}
 	repo, diags := load.Load(fsys, lopts)
+	c := <-schemas
+	if c.err != nil {
+		return nil, c.err
+	}
+	v := c.v
 	r.loaded(diags)
 	p := &Project{FS: fsys, Repo: repo, AsOf: opts.AsOf, unparsed: map[string]bool{}, recall: r}
 	p.Diags.Append(diags)
