@@ -15,11 +15,9 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,12 +30,13 @@ import (
 type Key [sha256.Size]byte
 
 // format is bumped when the file layout changes.
-const format = "marketplace-memo-3"
+const format = "marketplace-memo-4"
 
-// shards is how many independent gob streams a table file holds, decoded
-// in parallel: one stream of a large table took longer to decode than the
-// caller's whole walk of the root, which waits for it.
-const shards = 4
+// shards is how many files a table is kept in. They are decoded in
+// parallel (one stream of a large table took longer to decode than the
+// caller's walk of the root, which waits for it), and Save rewrites only
+// those whose entries changed: after an edit, two or three of sixteen.
+const shards = 16
 
 // Table is a cache of values of type V. A nil *Table is valid and never
 // hits, so callers need no second code path when caching is off. Get and
@@ -46,31 +45,25 @@ type Table[V any] struct {
 	path string
 	salt string
 
-	// ready is closed once old is read: Open reads the file in the
-	// background, so that decoding it overlaps the caller's own reading.
+	// ready is closed once old is read: Open reads the files in the
+	// background, so that decoding them overlaps the caller's own reading.
 	ready chan struct{}
 
-	mu     sync.Mutex
-	old    []map[Key]V // by shard, see shardOf
-	oldLen int
-	used   map[Key]V
-	dirty  bool // a Put happened: Save has something new to write
-	hits   int
+	mu    sync.Mutex
+	old   [shards]map[Key]V // as read, by shard (see shardOf)
+	used  [shards]map[Key]V // looked up or put in this run
+	dirty [shards]bool      // a Put happened: Save has something new to write
+	hits  int
 }
 
-// A table file is the length of its header (8 bytes, big-endian), the
-// header as gob, then the shards, each a gob stream of one message per
-// entry. One message per entry, not one map, lets Open decode through a
-// small buffer: a single message of the whole table had gob hold it twice
-// over in fresh memory, and on these machines fresh memory is dear.
+// A shard file is a gob stream: a header, then one message per entry. One
+// message per entry, not one map, lets Open decode through a small buffer:
+// a single message of a whole table had gob hold it twice over in fresh
+// memory, and on these machines fresh memory is dear.
 type header struct {
 	Format, Salt string
-	Shards       []shardInfo
-}
-
-type shardInfo struct {
-	Size    int64 // bytes
-	Entries int
+	Shard, Of    int
+	Entries      int
 }
 
 type entry[V any] struct {
@@ -78,85 +71,60 @@ type entry[V any] struct {
 	V V
 }
 
-func shardOf(k Key, n int) int { return int(k[0]) % n }
+func shardOf(k Key) int { return int(k[0]) % shards }
 
-// Open reads the table at path. salt names the program and the version of
-// the work (see Salt); entries written under another salt are dropped.
+// shardPath names the file of shard i of the table at path.
+func shardPath(path string, i int) string { return fmt.Sprintf("%s.%02d", path, i) }
+
+// Open reads the table at path (its shards are path.00, path.01, ...).
+// salt names the program and the version of the work (see Salt); entries
+// written under another salt are dropped.
 func Open[V any](path, salt string) *Table[V] {
-	t := &Table[V]{path: path, salt: salt, used: map[Key]V{}, ready: make(chan struct{})}
+	t := &Table[V]{path: path, salt: salt, ready: make(chan struct{})}
+	for i := range t.used {
+		t.used[i] = map[Key]V{}
+	}
 	go func() {
 		defer close(t.ready)
-		old, n := read[V](path, salt)
-		t.old, t.oldLen = old, n
+		var wg sync.WaitGroup
+		for i := range t.old {
+			wg.Go(func() { t.old[i] = readShard[V](shardPath(path, i), salt, i) })
+		}
+		wg.Wait()
 	}()
 	return t
 }
 
-// read returns the shards of the table at path, or nil when the file is
-// missing, foreign or corrupt in any part.
-func read[V any](path, salt string) (old []map[Key]V, n int) {
+// readShard returns the entries of shard i in the file at name, or nil
+// when the file is missing, foreign or corrupt in any part: a torn or
+// corrupt file is no shard at all.
+func readShard[V any](name, salt string, i int) (m map[Key]V) {
 	// gob reports corrupt input as errors; should a case slip through as
-	// a panic, it must cost this run its cache, not its result.
+	// a panic, it must cost this run that shard, not its result.
 	defer func() {
 		if recover() != nil {
-			old, n = nil, 0
+			m = nil
 		}
 	}()
-	f, err := os.Open(path)
+	f, err := os.Open(name)
 	if err != nil {
-		return nil, 0
+		return nil
 	}
 	defer f.Close()
-	var size [8]byte
-	if _, err := io.ReadFull(f, size[:]); err != nil {
-		return nil, 0
-	}
-	hlen := int64(binary.BigEndian.Uint64(size[:]))
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 64<<10))
 	var h header
-	if hlen > 1<<20 || gob.NewDecoder(io.NewSectionReader(f, 8, hlen)).Decode(&h) != nil ||
-		h.Format != format || h.Salt != salt || len(h.Shards) == 0 || len(h.Shards) > 256 {
-		return nil, 0
+	if dec.Decode(&h) != nil || h.Format != format || h.Salt != salt || h.Shard != i || h.Of != shards || h.Entries < 0 {
+		return nil
 	}
-	old = make([]map[Key]V, len(h.Shards))
-	ok := make([]bool, len(h.Shards))
-	var wg sync.WaitGroup
-	off := 8 + hlen
-	for i, sh := range h.Shards {
-		if sh.Size < 0 || sh.Entries < 0 {
-			return nil, 0
-		}
-		r := io.NewSectionReader(f, off, sh.Size)
-		off += sh.Size
-		wg.Go(func() {
-			defer func() {
-				if recover() != nil {
-					ok[i] = false
-				}
-			}()
-			old[i], ok[i] = readShard[V](r, sh.Entries, len(h.Shards), i)
-		})
-	}
-	wg.Wait()
-	for i := range old {
-		if !ok[i] {
-			return nil, 0 // a torn or corrupt file is no table at all
-		}
-		n += len(old[i])
-	}
-	return old, n
-}
-
-func readShard[V any](r io.Reader, entries, shards, i int) (map[Key]V, bool) {
-	dec := gob.NewDecoder(bufio.NewReaderSize(r, 64<<10))
-	m := make(map[Key]V, min(entries, 1<<20))
-	for range entries {
+	m = make(map[Key]V, min(h.Entries, 1<<20))
+	for range h.Entries {
 		var e entry[V]
-		if dec.Decode(&e) != nil || shardOf(e.K, shards) != i {
-			return nil, false
+		if dec.Decode(&e) != nil || shardOf(e.K) != i {
+			return nil
 		}
 		m[e.K] = e.V
 	}
-	return m, true
+	return m
 }
 
 // Key digests the parts that determine a result. Each part is
@@ -183,19 +151,16 @@ func (t *Table[V]) Get(k Key) (V, bool) {
 		return zero, false
 	}
 	<-t.ready
+	i := shardOf(k)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if v, ok := t.used[k]; ok {
+	if v, ok := t.used[i][k]; ok {
 		t.hits++
 		return v, true
 	}
-	var v V
-	ok := false
-	if len(t.old) > 0 {
-		v, ok = t.old[shardOf(k, len(t.old))][k]
-	}
+	v, ok := t.old[i][k]
 	if ok {
-		t.used[k] = v
+		t.used[i][k] = v
 		t.hits++
 	}
 	return v, ok
@@ -216,9 +181,10 @@ func (t *Table[V]) Put(k Key, v V) {
 	if t == nil {
 		return
 	}
+	i := shardOf(k)
 	t.mu.Lock()
-	t.used[k] = v
-	t.dirty = true
+	t.used[i][k] = v
+	t.dirty[i] = true
 	t.mu.Unlock()
 }
 
@@ -229,79 +195,70 @@ func (t *Table[V]) Len() int {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.used)
+	n := 0
+	for _, m := range t.used {
+		n += len(m)
+	}
+	return n
 }
 
-// Save writes the entries used in this run, unless they are exactly the
-// ones read. The file is replaced in one rename, so a concurrent run reads
-// the old table or the new one, never a mix.
+// Save writes the entries used in this run, shard by shard, skipping the
+// shards whose entries are exactly the ones read. Each shard file is
+// replaced in one rename, so a concurrent run reads each shard old or new,
+// never a mix within one; a mix of shards is harmless, as every entry
+// stands on its own.
 func (t *Table[V]) Save() error {
 	if t == nil {
 		return nil
 	}
 	<-t.ready
 	t.mu.Lock()
-	if !t.dirty && len(t.used) == t.oldLen {
-		t.mu.Unlock()
-		// Nothing new, but the table is in use: Trim goes by this time.
-		now := time.Now()
-		if err := os.Chtimes(t.path, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	defer t.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(t.path), 0o755); err != nil {
+		return err
+	}
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i := range shards {
+		if !t.dirty[i] && len(t.used[i]) == len(t.old[i]) {
+			// Nothing new, but the table is in use: Trim goes by this time.
+			now := time.Now()
+			if err := os.Chtimes(shardPath(t.path, i), now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs[i] = err
+			}
+			continue
+		}
+		wg.Go(func() { errs[i] = writeShard(shardPath(t.path, i), t.salt, i, t.used[i]) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// writeShard replaces the file at name with shard i holding m.
+func writeShard[V any](name, salt string, i int, m map[Key]V) error {
+	var b bytes.Buffer
+	enc := gob.NewEncoder(&b)
+	if err := enc.Encode(header{Format: format, Salt: salt, Shard: i, Of: shards, Entries: len(m)}); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if err := enc.Encode(entry[V]{K: k, V: v}); err != nil {
 			return err
 		}
-		return nil
 	}
-	data, err := encode(t.salt, t.used)
-	t.mu.Unlock()
+	tmp, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp*")
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(t.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, filepath.Base(t.path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
+	_, err = tmp.Write(b.Bytes())
 	err = errors.Join(err, tmp.Close())
 	if err == nil {
-		err = os.Rename(tmp.Name(), t.path)
+		err = os.Rename(tmp.Name(), name)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
 	}
 	return err
-}
-
-// encode lays out a table file of the entries m.
-func encode[V any](salt string, m map[Key]V) ([]byte, error) {
-	bufs := make([]bytes.Buffer, shards)
-	encs := make([]*gob.Encoder, shards)
-	h := header{Format: format, Salt: salt, Shards: make([]shardInfo, shards)}
-	for i := range encs {
-		encs[i] = gob.NewEncoder(&bufs[i])
-	}
-	for k, v := range m {
-		i := shardOf(k, shards)
-		if err := encs[i].Encode(entry[V]{K: k, V: v}); err != nil {
-			return nil, err
-		}
-		h.Shards[i].Entries++
-	}
-	var hb bytes.Buffer
-	for i := range bufs {
-		h.Shards[i].Size = int64(bufs[i].Len())
-	}
-	if err := gob.NewEncoder(&hb).Encode(h); err != nil {
-		return nil, err
-	}
-	out := binary.BigEndian.AppendUint64(nil, uint64(hb.Len()))
-	out = append(out, hb.Bytes()...)
-	for i := range bufs {
-		out = append(out, bufs[i].Bytes()...)
-	}
-	return out, nil
 }
 
 // Trim removes the tables in dir whose names match pattern (as

@@ -59,15 +59,39 @@ func TestForeignOrBrokenFileIsEmpty(t *testing.T) {
 	if _, ok := Open[val](path, "v2").Get(k); ok {
 		t.Error("an entry written under another salt (another binary) was used")
 	}
-	for name, data := range map[string][]byte{"empty": nil, "garbage": []byte("not gob"), "truncated": readHalf(t, path)} {
+	for name, data := range map[string][]byte{"empty": nil, "garbage": []byte("not gob"), "truncated": readHalf(t, shardPath(path, shardOf(k)))} {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
+		if err := os.WriteFile(shardPath(p, shardOf(k)), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := Open[val](p, "v1").Get(k); ok {
 			t.Errorf("%s file: hit", name)
 		}
 	}
+	// A shard copied under another shard's name is not taken for it.
+	p := filepath.Join(dir, "moved")
+	other := (shardOf(k) + 1) % shards
+	if err := os.WriteFile(shardPath(p, other), readAll(t, shardPath(path, shardOf(k))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(shardPath(p, shardOf(k)), readAll(t, shardPath(path, shardOf(k))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb = Open[val](p, "v1")
+	if _, ok := tb.Get(k); !ok {
+		t.Error("the shard in its place was not read")
+	}
+	if tb.Len() != 1 {
+		t.Errorf("Len = %d after one hit: the misplaced shard was read too", tb.Len())
+	}
+}
+
+func readAll(t *testing.T, p string) []byte {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func readHalf(t *testing.T, p string) []byte {
@@ -90,14 +114,66 @@ func TestSaveSkipsUnchangedTable(t *testing.T) {
 	if _, ok := again.Get(k); !ok {
 		t.Fatal("miss")
 	}
-	if err := os.Remove(path); err != nil {
+	if err := os.Remove(shardPath(path, shardOf(k))); err != nil {
 		t.Fatal(err)
 	}
 	if err := again.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
+	if _, err := os.Stat(shardPath(path, shardOf(k))); !os.IsNotExist(err) {
 		t.Error("a run that only hit rewrote the table")
+	}
+}
+
+// TestSaveRewritesChangedShards: after one new entry, Save replaces only
+// the shard that holds it.
+func TestSaveRewritesChangedShards(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.gob")
+	tb := Open[val](path, "s")
+	var keys []Key
+	for i := range 200 {
+		k := tb.Key([]byte{byte(i)})
+		keys = append(keys, k)
+		tb.Put(k, val{N: i})
+	}
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	inode := func(i int) os.FileInfo {
+		fi, err := os.Stat(shardPath(path, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	before := make([]os.FileInfo, shards)
+	for i := range shards {
+		before[i] = inode(i)
+	}
+	again := Open[val](path, "s")
+	for _, k := range keys {
+		if _, ok := again.Get(k); !ok {
+			t.Fatal("miss")
+		}
+	}
+	k := again.Key([]byte("new"))
+	again.Put(k, val{N: -1})
+	if err := again.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range shards {
+		if rewritten := !os.SameFile(inode(i), before[i]); rewritten != (i == shardOf(k)) {
+			t.Errorf("shard %d rewritten = %v; only shard %d changed", i, rewritten, shardOf(k))
+		}
+	}
+	third := Open[val](path, "s")
+	if third.Len() != 0 {
+		t.Fatal("a table just opened has used entries")
+	}
+	for _, k := range append(keys, k) {
+		if _, ok := third.Get(k); !ok {
+			t.Fatal("an entry was lost")
+		}
 	}
 }
 
@@ -139,7 +215,7 @@ func TestConcurrentUse(t *testing.T) {
 func TestTrim(t *testing.T) {
 	dir := t.TempDir()
 	old := time.Now().Add(-48 * time.Hour)
-	for _, name := range []string{"a-1.gob", "a-2.gob", "other.gob"} {
+	for _, name := range []string{"a-1.gob.03", "a-2.gob.03", "other.gob.03"} {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, nil, 0o644); err != nil {
 			t.Fatal(err)
@@ -153,10 +229,10 @@ func TestTrim(t *testing.T) {
 	if err := tb.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if err := Trim(dir, "a-*.gob", 24*time.Hour); err != nil {
+	if err := Trim(dir, "a-*.gob.*", 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"a-1.gob": false, "a-2.gob": true, "other.gob": true} {
+	for name, want := range map[string]bool{"a-1.gob.03": false, "a-2.gob.03": true, "other.gob.03": true} {
 		_, err := os.Stat(filepath.Join(dir, name))
 		if got := err == nil; got != want {
 			t.Errorf("%s exists = %v, want %v", name, got, want)
@@ -173,7 +249,8 @@ func FuzzOpen(f *testing.F) {
 	if err := tb.Save(); err != nil {
 		f.Fatal(err)
 	}
-	data, err := os.ReadFile(good)
+	k := tb.Key([]byte("k"))
+	data, err := os.ReadFile(shardPath(good, shardOf(k)))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -182,11 +259,10 @@ func FuzzOpen(f *testing.F) {
 	f.Add(data[:len(data)/3])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "t.gob")
-		if err := os.WriteFile(p, data, 0o644); err != nil {
+		if err := os.WriteFile(shardPath(p, shardOf(k)), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		tb := Open[val](p, "s")
-		k := tb.Key([]byte("k"))
 		tb.Get(k)
 		tb.Put(k, val{N: 2})
 		if v, ok := tb.Get(k); !ok || v.N != 2 {
