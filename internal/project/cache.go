@@ -21,9 +21,9 @@ import (
 // Memo is what the cache keeps of one file: everything its checking
 // produces that depends on nothing but its path and bytes (and the
 // program): load's diagnostics, the decoded values and their diagnostics,
-// and for an article the scan of its body. With it, a file is read but
-// neither parsed as YAML nor as Markdown, which is nearly all the cost of
-// checking a root. Exactly one of Article, Partner and Ledger is set; or,
+// and for an article the scan of its body. With it, a file is neither
+// parsed as YAML nor as Markdown, which is nearly all the cost of checking
+// a root, and with a StatMemo that vouches for it, not even read. Exactly one of Article, Partner and Ledger is set; or,
 // in the entry kept under a file's path rather than its bytes, Stat.
 type Memo struct {
 	Load    diag.List
@@ -40,7 +40,7 @@ type Memo struct {
 // the memo of the bytes it read. A file that stat still describes the same
 // way (size, modification and change times to the nanosecond, inode) holds
 // those bytes, as git's index assumes; a file written in the moment before
-// it was read is not described at all (see recall.stamp), since another
+// it was read is not described at all (see recall.remember), since another
 // write in the same clock tick would leave its times as they were.
 type StatMemo struct {
 	Stamp
@@ -94,8 +94,9 @@ type Cache = memo.Table[Memo]
 // without a change of the binary's version (it always comes with one).
 const cacheWork = "project.Memo/3"
 
-// TrimCache removes from dir the article caches of roots that no run has
-// used for maxAge, and temporary files a killed run left.
+// TrimCache removes from dir the caches of roots that no run has used for
+// maxAge (their shard files, and single files of older versions), and
+// temporary files a killed run left.
 func TrimCache(dir string, maxAge time.Duration) error {
 	return errors.Join(memo.Trim(dir, "articles-*.gob", maxAge), memo.Trim(dir, "articles-*.gob.*", maxAge))
 }
