@@ -2,6 +2,7 @@ package hugepage
 
 import (
 	"runtime"
+	"runtime/debug"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -17,9 +18,15 @@ const hugeSize = 2 << 20
 
 // Prefer advises huge pages for about size bytes of heap, the part the
 // process fills first. It costs a garbage collection of a heap that is
-// still small, and nothing when transparent huge pages are off.
+// still small, and nothing when transparent huge pages are off. It is for
+// the start of a process, once: called again, its chunks would reuse
+// memory that the runtime must zero first, touching it all.
 func Prefer(size int) {
+	// The chunks would set off a collection every time the heap doubles
+	// while they are allocated; one at the end is enough.
+	gc := debug.SetGCPercent(-1)
 	lo, hi := reserve(size)
+	debug.SetGCPercent(gc)
 	runtime.GC() // the chunks are garbage: their pages go back to the heap
 	// Whole huge pages, the edges included: the memory next to the
 	// chunks is heap too, and advice on memory in use is harmless.
