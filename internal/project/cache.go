@@ -261,7 +261,8 @@ func (pa *Partner) memo(d diag.List) *PartnerMemo {
 	if pa.Info != nil {
 		info := *pa.Info
 		info.Source = nil
-		info.Pos = withFile(info.Pos, "")
+		info.Pos = maps.Clone(info.Pos)
+		setFile(info.Pos, "")
 		m.Info = &info
 	}
 	return m
@@ -285,7 +286,7 @@ func (pa *Partner) recall(m *PartnerMemo, src *diag.Source) diag.List {
 func ledgerMemo(l *model.Ledger, d diag.List) *LedgerMemo {
 	m := &LedgerMemo{Diags: d}
 	if l != nil {
-		m.Ledger = ledgerWithFile(l, "")
+		m.Ledger = relocated(l, "", true)
 		m.Ledger.Source = nil
 		m.Good = make([]int8, len(l.Events))
 		for i, e := range l.Events {
@@ -303,27 +304,8 @@ func ledgerMemo(l *model.Ledger, d diag.List) *LedgerMemo {
 
 // ledger returns the memo's ledger as read from src.
 func (m *LedgerMemo) ledger(src *diag.Source) *model.Ledger {
-	c := *m.Ledger
-	l := &c
+	l := relocated(m.Ledger, src.Name, false)
 	l.Source = src
-	l.Events = slices.Clone(l.Events)
-	l.Awards = slices.Clone(l.Awards)
-	setFile(l.Pos, src.Name)
-	for i := range l.Events {
-		e := &l.Events[i]
-		e.Pos.File = src.Name
-		setFile(e.Fields, src.Name)
-	}
-	for i := range l.Awards {
-		a := &l.Awards[i]
-		a.Pos.File = src.Name
-		setFile(a.Fields, src.Name)
-		if a.Revoked != nil {
-			r := *a.Revoked
-			r.Pos.File = src.Name
-			a.Revoked = &r
-		}
-	}
 	for i := range l.Events {
 		if i < len(m.Good) && m.Good[i] != 0 {
 			good := m.Good[i] > 0
@@ -335,10 +317,9 @@ func (m *LedgerMemo) ledger(src *diag.Source) *model.Ledger {
 
 // Every position of a decoded file names the file. A memo keeps them
 // without the name, which would be most of its bytes and of what decoding
-// it allocates, and recall puts it back. withFile and ledgerWithFile copy,
-// as what they are given belongs to a project; setFile writes in place,
-// into maps that this run decoded from the memo and now hands over.
+// it allocates, and recall puts it back.
 
+// setFile names file in every position of m, in place.
 func setFile(m map[string]diag.Pos, file string) {
 	for k, p := range m {
 		p.File = file
@@ -346,32 +327,32 @@ func setFile(m map[string]diag.Pos, file string) {
 	}
 }
 
-func withFile(m map[string]diag.Pos, file string) map[string]diag.Pos {
-	if m == nil {
-		return nil
+// relocated returns a copy of l whose positions name file. Its maps of
+// positions are copies too when own is set (l belongs to a project);
+// without it they are l's, rewritten in place (l was decoded from the
+// memo in this run and is handed over: copying them made recall slower
+// than the decoding it saves).
+func relocated(l *model.Ledger, file string, own bool) *model.Ledger {
+	fields := func(m map[string]diag.Pos) map[string]diag.Pos {
+		if own {
+			m = maps.Clone(m)
+		}
+		setFile(m, file)
+		return m
 	}
-	out := make(map[string]diag.Pos, len(m))
-	for k, p := range m {
-		p.File = file
-		out[k] = p
-	}
-	return out
-}
-
-func ledgerWithFile(l *model.Ledger, file string) *model.Ledger {
 	c := *l
-	c.Pos = withFile(l.Pos, file)
+	c.Pos = fields(l.Pos)
 	c.Events = slices.Clone(l.Events)
 	for i := range c.Events {
 		e := &c.Events[i]
 		e.Pos.File = file
-		e.Fields = withFile(e.Fields, file)
+		e.Fields = fields(e.Fields)
 	}
 	c.Awards = slices.Clone(l.Awards)
 	for i := range c.Awards {
 		a := &c.Awards[i]
 		a.Pos.File = file
-		a.Fields = withFile(a.Fields, file)
+		a.Fields = fields(a.Fields)
 		if a.Revoked != nil {
 			r := *a.Revoked
 			r.Pos.File = file
