@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine to write while
@@ -37,10 +39,8 @@ func (s *syncBuffer) String() string {
 func exampleRoot(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, dir := range []string{"partners", "content"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content"); err != nil {
+		t.Fatal(err)
 	}
 	return root
 }

@@ -9,16 +9,15 @@ import (
 	"testing"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // TestUpdate applies edits to a copy of the example root and checks that
 // Update after each one returns exactly what a fresh Load does.
 func TestUpdate(t *testing.T) {
 	root := t.TempDir()
-	for _, dir := range []string{"partners", "content"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content"); err != nil {
+		t.Fatal(err)
 	}
 	write := func(name, data string) {
 		t.Helper()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // TestCacheChangesNothing opens real roots without the article cache, with
@@ -165,10 +166,8 @@ func similar(a, b reflect.Value) bool {
 // vouched for.
 func TestSkipUnchanged(t *testing.T) {
 	root := t.TempDir()
-	for _, dir := range []string{"content", "partners"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content"); err != nil {
+		t.Fatal(err)
 	}
 	write := func(name, text string) {
 		t.Helper()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // exampleCopy copies the repository's example root (partners, content,
@@ -14,14 +16,8 @@ import (
 func exampleCopy(t testing.TB) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, dir := range []string{"partners", "content", ".github"} {
-		src := filepath.Join("..", "..", dir)
-		if _, err := os.Stat(src); err != nil {
-			continue
-		}
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content", ".github"); err != nil {
+		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 var asOf = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
@@ -31,10 +32,8 @@ const (
 func exampleRoot(t testing.TB) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, dir := range []string{"partners", "content"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content"); err != nil {
+		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
 	if err != nil {

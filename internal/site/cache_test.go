@@ -13,6 +13,7 @@ import (
 	"github.com/marketplace-program/marketplace/internal/gen"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // exampleTree copies the repository's partners and content into a
@@ -21,10 +22,8 @@ import (
 func exampleTree(t *testing.T) (root string, prog []byte) {
 	t.Helper()
 	root = t.TempDir()
-	for _, dir := range []string{"partners", "content"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", "..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := testroot.CopyExample(root, "partners", "content"); err != nil {
+		t.Fatal(err)
 	}
 	prog, err := os.ReadFile(filepath.Join("..", "..", "program.yaml"))
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package testroot writes content roots described as txtar archives into
 // real directories, for tests that need real files: the bad-input suite
 // (testdata/bad), the leak test that builds every case of it, and any test
-// that wants bytes or files an archive cannot hold.
+// that wants bytes or files an archive cannot hold. CopyExample gives tests
+// that edit the repository's example root a copy of it.
 //
 // An archive may be laid over a base archive: a section with the same path
 // replaces the base's file. The sections "want" and "hint" are test data,
@@ -19,8 +20,10 @@ package testroot
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -148,4 +151,38 @@ func BigArticle(n int) []byte {
 	b = append(b, head...)
 	b = append(b, strings.Repeat(line, k)...)
 	return append(b, strings.Repeat("x", max(0, n-len(b)))...)
+}
+
+// CopyExample copies the named top-level files and folders of the
+// repository's own example root (partners, content, program.yaml, ...) into
+// dst; names the repository lacks are skipped. Tests that edit the example
+// work on such a copy.
+func CopyExample(dst string, names ...string) error {
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		return errors.New("testroot: cannot find the repository")
+	}
+	repo := filepath.Join(filepath.Dir(self), "..", "..")
+	for _, name := range names {
+		src := filepath.Join(repo, name)
+		fi, err := os.Stat(src)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			err = os.CopyFS(filepath.Join(dst, name), os.DirFS(src))
+		} else {
+			var data []byte
+			if data, err = os.ReadFile(src); err == nil {
+				err = os.WriteFile(filepath.Join(dst, name), data, 0o644)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
