@@ -8,9 +8,20 @@
 #   floor  bench/floor ROOT: goldmark (internal/markdown) over every body, all cores
 # each under /usr/bin/time -f '%e %U %S %M' (wall, user, sys, peak RSS), and
 # prints a Markdown table per size (medians, ours/Hugo ratios) and one of
-# memory per article across sizes. Outputs are deleted before every run, so
-# each run writes its site from scratch; one untimed warm-up run of each
-# comes first (page cache, Hugo's caches).
+# memory per article across sizes. Every run writes its site from scratch
+# into a folder of its own (WORK/out/SIZE/NAME-RUN); one untimed warm-up run
+# of each comes first (page cache, Hugo's caches).
+#
+# No run follows a deletion closely. ext4 without a journal (this VM's root
+# file system) passes over inodes freed in the last minute when it allocates
+# new ones (fs/ext4/ialloc.c: recently_deleted, twice dirty_expire_centisecs),
+# looking each up in the buffer cache. A build that follows the deletion of
+# the last one's tens of thousands of files pays seconds of system time for
+# it, more the more files it writes: with outputs deleted before every run,
+# our 10,000-article build took 14 to 31 s and Hugo's 29 to 39 s. So outputs
+# are kept until a size is done, and after any deletion the script waits REST
+# seconds before the next timed run. Disk needed: about 0.1 MB per article
+# per run (5 GB for 10,000 articles and RUNS=5; 4.8 GB per run at 50,000).
 #
 # Usage (from anywhere):
 #   bench/run.sh
@@ -24,6 +35,8 @@
 #   WORK        work directory (roots, outputs, logs), default /tmp/mp-bench
 #   REGEN       1 to regenerate roots that already exist for the same size
 #               and seed (default 0: a root is reused)
+#   REST        seconds to wait after deleting outputs before a timed run,
+#               default 65 (see above); 0 to not wait
 #   KEEP_GOING  1 to pass --keep-going to our build
 #   CACHE       1 to let our build keep its article cache (in WORK/cache)
 #               between runs; default 0: every run starts cold
@@ -40,6 +53,7 @@ WARMUP=${WARMUP:-1}
 SEED=${SEED:-1}
 WORK=${WORK:-/tmp/mp-bench}
 REGEN=${REGEN:-0}
+REST=${REST:-65}
 KEEP_GOING=${KEEP_GOING:-0}
 ASOF=2026-11-28
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -120,22 +134,35 @@ for M in $SIZES; do
 	# Hugo refuses a symlinked content folder; mount the root's by its path.
 	sed -i "s|^source = \"content\"|source = \"$ROOT/content\"|" "$SITE/hugo.toml"
 
-	OURS_OUT="$WORK/out-ours-$M" OURS_INT="$WORK/out-ours-internal-$M" HUGO_OUT="$WORK/out-hugo-$M"
+	# Outputs of earlier runs of this size go; then the inodes they freed
+	# must age before anything is timed (see the top of this file).
+	OUT="$WORK/out/$M"
+	if [ -e "$OUT" ] || compgen -G "$WORK/out-*-$M" >/dev/null; then
+		rm -rf "$OUT" "$WORK"/out-*-"$M"
+		deleted=$(date +%s)
+	fi
+	mkdir -p "$OUT"
 	cache=off
 	[ "${CACHE:-0}" = 1 ] && cache="$WORK/cache"
-	ours_cmd=(env MARKETPLACE_CACHE="$cache" "$WORK/bin/marketplace" build --root "$ROOT" --out "$OURS_OUT" --internal-out "$OURS_INT" --as-of "$ASOF")
-	[ "$KEEP_GOING" = 1 ] && ours_cmd+=(--keep-going)
-	hugo_cmd=(hugo --source "$SITE" --destination "$HUGO_OUT" --quiet)
 	floor_cmd=("$WORK/bin/floor" "$ROOT")
 
 	rm -f "$WORK"/logs/*."$M".*
+	if [ -n "${deleted:-}" ]; then
+		wait_s=$((deleted + REST - $(date +%s)))
+		if [ "$wait_s" -gt 0 ]; then
+			log "waiting ${wait_s} s for the inodes of deleted outputs to age"
+			sleep "$wait_s"
+		fi
+		deleted=
+	fi
 	load_before=$(loadavg)
 	log "size $M: load average $load_before"
 	for ((run = 1 - WARMUP; run <= RUNS; run++)); do
-		rm -rf "$OURS_OUT" "$OURS_INT"
+		ours_cmd=(env MARKETPLACE_CACHE="$cache" "$WORK/bin/marketplace" build --root "$ROOT"
+			--out "$OUT/ours-$run" --internal-out "$OUT/ours-internal-$run" --as-of "$ASOF")
+		[ "$KEEP_GOING" = 1 ] && ours_cmd+=(--keep-going)
 		timed ours "$M" "$run" "${ours_cmd[@]}"
-		rm -rf "$HUGO_OUT"
-		timed hugo "$M" "$run" "${hugo_cmd[@]}"
+		timed hugo "$M" "$run" hugo --source "$SITE" --destination "$OUT/hugo-$run" --quiet
 		timed floor "$M" "$run" "${floor_cmd[@]}"
 		log "  run $run: ours $(awk -v m="$M" -v r="$run" '$1==m&&$2=="ours"&&$3==r{print $4"s"}' "$WORK/runs.tsv"), hugo $(awk -v m="$M" -v r="$run" '$1==m&&$2=="hugo"&&$3==r{print $4"s"}' "$WORK/runs.tsv")"
 	done
@@ -160,8 +187,8 @@ for M in $SIZES; do
 		echo
 		echo "| build | wall s | CPU s (user+sys) | peak RSS MiB | RSS KiB/article | files written |"
 		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-		echo "| ours (public + internal site) | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OURS_OUT") + $(files "$OURS_INT") |"
-		echo "| Hugo $HUGO_VERSION | $hw | $hc | $(mib "$hrss") | $(kpa "$hrss") | $(files "$HUGO_OUT") |"
+		echo "| ours (public + internal site) | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OUT/ours-$RUNS") + $(files "$OUT/ours-internal-$RUNS") |"
+		echo "| Hugo $HUGO_VERSION | $hw | $hc | $(mib "$hrss") | $(kpa "$hrss") | $(files "$OUT/hugo-$RUNS") |"
 		echo "| floor: render bodies only | $frw | $frc | $(mib "$frss") | $(kpa "$frss") | 0 |"
 		echo "| floor process (read + render) | $fw | $fc | | | |"
 		echo "| **ours / Hugo** | **$(ratio "$ow" "$hw")** | **$(ratio "$oc" "$hc")** | **$(ratio "$orss" "$hrss")** | | |"
