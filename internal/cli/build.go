@@ -168,7 +168,7 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	for _, n := range notices {
 		fmt.Fprintln(env.Stderr, n)
 	}
-	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist})
+	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist, DropText: true})
 	if err != nil {
 		return usageError{err}
 	}

@@ -381,3 +381,16 @@ func (p *Project) DropSyntax() {
 	p.Repo.Sources = nil
 	p.Diags = nil
 }
+
+// DropText lets go of every article's text, once the sites' bodies are
+// rendered from it: on a large root the files read are the largest part
+// of the project, held through every page written after rendering. The
+// project must not be checked, updated or rendered afterwards.
+func (p *Project) DropText() {
+	for _, a := range p.Articles {
+		a.Body = nil
+		if a.Source != nil {
+			a.Source.Data = nil
+		}
+	}
+}

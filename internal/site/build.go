@@ -22,6 +22,11 @@ func (r *run) all() error {
 	if err := r.renderArticles(); err != nil {
 		return err
 	}
+	return r.pagesAndIndex()
+}
+
+// pagesAndIndex makes every file of the site from the rendered bodies.
+func (r *run) pagesAndIndex() error {
 	// The steps write disjoint files and only read the project, so they
 	// run side by side; the sitemap lists the pages the others made.
 	steps := append([]func() error{r.searchIndex}, r.pageSteps(r.kb)...)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -361,4 +362,59 @@ func TestBuildAfterDropSyntax(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDropText builds both sites as the build command does, dropping the
+// articles' text once the bodies are rendered: the sites must be those
+// built with the text kept (the root has a body rendered twice, a public
+// article linking to an internal one), and the text must be gone.
+func TestDropText(t *testing.T) {
+	root := exampleRoot(t)
+	_, wantPub, wantIn := buildBoth(t, root)
+
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
+		RepoURL: "https://github.com/example/marketplace/edit/main/", DropText: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, in := publish.Files{}, publish.Files{}
+	if err := b.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want publish.Files
+	}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
+		for _, name := range sortedKeys(c.want) {
+			if !bytes.Equal(c.got[name], c.want[name]) {
+				t.Errorf("%s site: %s differs when the text is dropped", c.name, name)
+			}
+		}
+		if len(c.got) != len(c.want) {
+			t.Errorf("%s site: %d files with the text dropped, %d without", c.name, len(c.got), len(c.want))
+		}
+	}
+	for _, a := range p.Articles {
+		if a.Body != nil || a.Source.Data != nil {
+			t.Fatalf("%s: text still held after the build", a.Path)
+		}
+	}
+}
+
+// mapSink collects a site's files; BuildBothTo puts them from several
+// goroutines.
+type mapSink struct {
+	mu    sync.Mutex
+	files publish.Files
+}
+
+func (s *mapSink) Put(name string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[name] = data
+	return nil
 }

@@ -84,6 +84,10 @@ type Options struct {
 	Templates fs.FS
 	History   History
 	Markdown  *markdown.Engine // nil makes one
+	// DropText makes BuildBothTo drop the articles' text (see
+	// [project.Project.DropText]) once both sites' bodies are rendered,
+	// for a one-shot build: the project cannot be built again.
+	DropText bool
 }
 
 // Builder renders sites. It parses templates once and can build many times
@@ -169,12 +173,23 @@ func (f filesSink) Put(name string, data []byte) error {
 func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	in := b.newRun(p, Internal, newView(p, Internal))
 	in.sink = internal
-	if err := in.all(); err != nil {
-		return err
-	}
 	pub := b.newRun(p, Public, newView(p, Public))
 	pub.sink, pub.from = public, in
-	return pub.all()
+	// Both sites' bodies are rendered before any page is made, so that
+	// the text they come from can go before the pages are written.
+	if err := in.renderArticles(); err != nil {
+		return err
+	}
+	if err := pub.renderArticles(); err != nil {
+		return err
+	}
+	if b.opts.DropText {
+		p.DropText()
+	}
+	if err := in.pagesAndIndex(); err != nil {
+		return err
+	}
+	return pub.pagesAndIndex()
 }
 
 func (b *Builder) build(p *project.Project, aud Audience) (publish.Files, error) {
