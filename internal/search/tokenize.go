@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -35,6 +36,10 @@ type tokenizer struct {
 	ends       []int  // offset in comp where each part ends
 	allLetters bool   // every part of the compound contains a letter
 	stem       []byte
+	// scratch of analyze, kept between texts: a site's analyses grew a
+	// map and three slices each, most of what analyzing allocated.
+	index map[string]int32
+	a     Analysis
 }
 
 // isWordRune reports whether r belongs to a word. Spacing marks (Mc) count
@@ -240,6 +245,23 @@ func Analyze(text string) *Analysis {
 	return z.analyze(text)
 }
 
+// Analyzer is Analyze for many texts: it keeps its scratch between them.
+// Its zero value is ready to use, and it is safe for concurrent use.
+type Analyzer struct {
+	pool sync.Pool // of *tokenizer
+}
+
+// Analyze is [Analyze].
+func (an *Analyzer) Analyze(text string) *Analysis {
+	z, _ := an.pool.Get().(*tokenizer)
+	if z == nil {
+		z = new(tokenizer)
+	}
+	t := z.analyze(text)
+	an.pool.Put(z)
+	return t
+}
+
 func (t *Analysis) term(i int) []byte {
 	start := int32(0)
 	if i > 0 {
@@ -249,8 +271,12 @@ func (t *Analysis) term(i int) []byte {
 }
 
 func (z *tokenizer) analyze(text string) *Analysis {
-	t := &Analysis{}
-	index := map[string]int32{}
+	if z.index == nil {
+		z.index = map[string]int32{}
+	}
+	index, t := z.index, &z.a
+	clear(index)
+	t.buf, t.ends, t.counts, t.length = t.buf[:0], t.ends[:0], t.counts[:0], 0
 	z.run(text, false, func(term []byte) {
 		t.length++
 		if i, ok := index[string(term)]; ok {
@@ -262,8 +288,18 @@ func (z *tokenizer) analyze(text string) *Analysis {
 		t.ends = append(t.ends, int32(len(t.buf)))
 		t.counts = append(t.counts, 1)
 	})
-	// Callers keep the analyses of a whole site: copy out of the grown
-	// slices so no slack stays allocated.
-	t.buf, t.ends, t.counts = bytes.Clone(t.buf), slices.Clone(t.ends), slices.Clone(t.counts)
-	return t
+	// Callers keep the analyses of a whole site: the result is an exact
+	// copy of the scratch, with no slack.
+	out := &Analysis{buf: bytes.Clone(t.buf), ends: slices.Clone(t.ends),
+		counts: slices.Clone(t.counts), length: t.length}
+	if len(index) > maxKeptTerms {
+		// clear costs what the map grew to: one huge text must not slow
+		// every later one.
+		z.index, z.a = nil, Analysis{}
+	}
+	return out
 }
+
+// maxKeptTerms bounds the scratch a tokenizer keeps between texts; an
+// article has a few hundred distinct terms.
+const maxKeptTerms = 1 << 13

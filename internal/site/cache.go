@@ -17,7 +17,6 @@ import (
 	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
-	"github.com/marketplace-program/marketplace/internal/search"
 )
 
 // Incremental builds one site of a project that keeps changing (serve):
@@ -695,7 +694,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 	}
 	text := plainText(res.HTML)
 	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings,
-		summary: summarize(text, 160), analysis: search.Analyze(text)}
+		summary: summarize(text, 160), analysis: r.b.words.Analyze(text)}
 	return cb, nil
 }
 

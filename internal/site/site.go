@@ -99,6 +99,7 @@ type Builder struct {
 	static fs.FS                         // templates/static, merged
 	info   SiteInfo
 	bufs   sync.Pool // of *bytes.Buffer, for executing pages
+	words  search.Analyzer
 }
 
 // NewBuilder parses the templates.
