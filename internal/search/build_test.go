@@ -154,7 +154,7 @@ func decodeIndex(t *testing.T, files map[string][]byte) decodedIndex {
 
 func TestBuildLayout(t *testing.T) {
 	docs := smallCorpus()
-	files := build(docs, config{shardBytes: 2 << 10, chunkSize: 50})
+	files := buildFiles(docs, config{shardBytes: 2 << 10, chunkSize: 50})
 	ix := decodeIndex(t, files)
 
 	if ix.m.Version != formatVersion || ix.m.Docs != len(docs) || len(ix.docs) != len(docs) {
@@ -355,4 +355,30 @@ func TestBuildWithAnalysisMatchesText(t *testing.T) {
 			t.Errorf("%s differs when docs carry their Analysis:\n got %s\nwant %s", name, got[name], data)
 		}
 	}
+}
+
+// buildFiles is build with the files collected, as Build does.
+func buildFiles(docs []Doc, cfg config) map[string][]byte {
+	files := map[string][]byte{}
+	build(docs, cfg, func(name string, data []byte) { files[name] = data })
+	return files
+}
+
+// TestBuildToStreams checks that BuildTo hands over each file once, the
+// manifest last, and that they are Build's files.
+func TestBuildToStreams(t *testing.T) {
+	docs := smallCorpus()
+	var names []string
+	got := map[string][]byte{}
+	BuildTo(docs, func(name string, data []byte) {
+		if _, dup := got[name]; dup {
+			t.Errorf("%s put twice", name)
+		}
+		names = append(names, name)
+		got[name] = data
+	})
+	if len(names) == 0 || names[len(names)-1] != "search/manifest.json" {
+		t.Fatalf("files put in order %v; want the manifest last", names)
+	}
+	assertSameFiles(t, Build(docs), got)
 }

@@ -25,7 +25,7 @@ func TestClientInNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	site := writeSite(t, build(smallCorpus(), config{shardBytes: 2 << 10, chunkSize: 50}))
+	site := writeSite(t, buildFiles(smallCorpus(), config{shardBytes: 2 << 10, chunkSize: 50}))
 
 	type tokenCase struct {
 		Name  string   `json:"name"`

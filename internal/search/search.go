@@ -158,7 +158,16 @@ const (
 // relative to the site root. The output depends only on the set of docs,
 // not their order, and is byte-for-byte reproducible.
 func Build(docs []Doc) map[string][]byte {
-	return build(docs, config{shardBytes: defaultShardBytes, chunkSize: defaultChunkSize})
+	files := make(map[string][]byte)
+	BuildTo(docs, func(name string, data []byte) { files[name] = data })
+	return files
+}
+
+// BuildTo makes the files Build returns and hands each to put as soon as
+// it is made, the manifest last, so that the index of a large site is
+// never held whole.
+func BuildTo(docs []Doc, put func(name string, data []byte)) {
+	build(docs, config{shardBytes: defaultShardBytes, chunkSize: defaultChunkSize}, put)
 }
 
 type posting struct {
@@ -166,14 +175,52 @@ type posting struct {
 	tf  float32 // field-weighted term frequency
 }
 
-type termPosting struct {
+// termFreq is a posting before grouping: the document is known from
+// where it lies.
+type termFreq struct {
 	term int32
-	posting
+	tf   float32
 }
 
-func build(in []Doc, cfg config) map[string][]byte {
+func build(in []Doc, cfg config, put func(name string, data []byte)) {
 	docs := slices.Clone(in)
 	slices.SortStableFunc(docs, compareDocs)
+
+	// The build id hashes every other file, in the order they are made,
+	// so it changes exactly when something a client could have cached
+	// changes.
+	h := sha256.New()
+	emit := func(name string, data []byte) {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+		put(name, data)
+	}
+
+	// Document metadata in chunks.
+	chunks := 0
+	for start := 0; start < len(docs); start += cfg.chunkSize {
+		b := []byte("[\n")
+		for i, doc := range docs[start:min(start+cfg.chunkSize, len(docs))] {
+			if i > 0 {
+				b = append(b, ",\n"...)
+			}
+			summary := doc.Summary
+			if strings.TrimSpace(summary) == "" {
+				summary = doc.Text
+			}
+			b = append(b, '[')
+			for j, s := range []string{doc.URL, doc.Title, doc.Section, trimSummary(summary), doc.Kind} {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, s)
+			}
+			b = append(b, ']')
+		}
+		emit(fmt.Sprintf("search/docs-%03d.json", chunks), append(b, "\n]\n"...))
+		chunks++
+	}
+	emit("search/search.js", clientJS)
 
 	// Pass 1: term frequencies per document, accumulated in a dense slice
 	// indexed by term id so that a document costs no map of its own.
@@ -183,8 +230,10 @@ func build(in []Doc, cfg config) map[string][]byte {
 		terms []string
 		// flat holds every posting, in document order, with its term;
 		// they are grouped by term after the pass, which costs less than
-		// growing one slice per term.
-		flat    []termPosting
+		// growing one slice per term. Document d's are those before
+		// docEnds[d].
+		flat    []termFreq
+		docEnds = make([]int, len(docs))
 		freq    []float32
 		touched []int32
 		lengths = make([]float64, len(docs))
@@ -199,7 +248,7 @@ func build(in []Doc, cfg config) map[string][]byte {
 			postings += len(doc.Analysis.counts)
 		}
 	}
-	flat = make([]termPosting, 0, postings+8*len(docs))
+	flat = make([]termFreq, 0, postings+8*len(docs))
 	for d, doc := range docs {
 		length := 0
 		// addN counts n occurrences of t; each is one token of the
@@ -234,10 +283,11 @@ func build(in []Doc, cfg config) map[string][]byte {
 		}
 		length += tt.length - len(tt.counts)
 		for _, id := range touched {
-			flat = append(flat, termPosting{id, posting{int32(d), freq[id]}})
+			flat = append(flat, termFreq{id, freq[id]})
 			freq[id] = 0
 		}
 		touched = touched[:0]
+		docEnds[d] = len(flat)
 		lengths[d] = float64(length)
 		total += float64(length)
 		boosts[d] = normBoost(doc.Boost)
@@ -253,11 +303,15 @@ func build(in []Doc, cfg config) map[string][]byte {
 	}
 	grouped := make([]posting, len(flat))
 	fill := slices.Clone(start[:len(terms)])
-	for _, tp := range flat {
-		grouped[fill[tp.term]] = tp.posting
+	d := 0
+	for i, tp := range flat {
+		for i >= docEnds[d] {
+			d++
+		}
+		grouped[fill[tp.term]] = posting{int32(d), tp.tf}
 		fill[tp.term]++
 	}
-	flat = nil
+	flat, docEnds, fill = nil, nil, nil
 	postingsOf := func(id int32) []posting { return grouped[start[id]:start[id+1]] }
 	avg := 1.0
 	if len(docs) > 0 && total > 0 {
@@ -272,13 +326,12 @@ func build(in []Doc, cfg config) map[string][]byte {
 	}
 	slices.SortFunc(order, func(a, b int32) int { return compareUTF16(terms[a], terms[b]) })
 
-	files := make(map[string][]byte)
 	var firsts []string
 	var shard []byte
 	var entry []byte
 	cut := func() {
 		shard = append(shard, "]\n"...)
-		files[fmt.Sprintf("search/terms-%03d.json", len(firsts)-1)] = shard
+		emit(fmt.Sprintf("search/terms-%03d.json", len(firsts)-1), shard)
 		shard = nil
 	}
 	for _, id := range order {
@@ -315,44 +368,6 @@ func build(in []Doc, cfg config) map[string][]byte {
 		cut()
 	}
 
-	// Document metadata in chunks.
-	chunks := 0
-	for start := 0; start < len(docs); start += cfg.chunkSize {
-		b := []byte("[\n")
-		for i, doc := range docs[start:min(start+cfg.chunkSize, len(docs))] {
-			if i > 0 {
-				b = append(b, ",\n"...)
-			}
-			summary := doc.Summary
-			if strings.TrimSpace(summary) == "" {
-				summary = doc.Text
-			}
-			b = append(b, '[')
-			for j, s := range []string{doc.URL, doc.Title, doc.Section, trimSummary(summary), doc.Kind} {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendJSONString(b, s)
-			}
-			b = append(b, ']')
-		}
-		files[fmt.Sprintf("search/docs-%03d.json", chunks)] = append(b, "\n]\n"...)
-		chunks++
-	}
-	files["search/search.js"] = clientJS
-
-	// The build id hashes every other file, so it changes exactly when
-	// something a client could have cached changes.
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	h := sha256.New()
-	for _, name := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(files[name]))
-		h.Write(files[name])
-	}
 	id := hex.EncodeToString(h.Sum(nil))[:12]
 
 	m := fmt.Appendf(nil, `{"version":%d,"build":"%s","docs":%d,"chunkSize":%d,"chunks":%d,"shards":[`,
@@ -363,8 +378,7 @@ func build(in []Doc, cfg config) map[string][]byte {
 		}
 		m = appendJSONString(m, t)
 	}
-	files["search/manifest.json"] = append(m, "]}\n"...)
-	return files
+	put("search/manifest.json", append(m, "]}\n"...))
 }
 
 // compareUTF16 orders strings as JavaScript's < does, by UTF-16 code unit,

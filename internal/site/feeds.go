@@ -162,9 +162,7 @@ func (r *run) searchIndex() error {
 		docs = append(docs, search.Doc{URL: r.url(a.URL), Title: a.Title, Kind: "article", Section: sec,
 			Summary: cmp.Or(a.Summary, body.summary), Analysis: body.analysis, Boost: boost})
 	}
-	for name, data := range search.Build(docs) {
-		r.put(name, data)
-	}
+	search.BuildTo(docs, r.put)
 	return nil
 }
 
