@@ -245,7 +245,7 @@ func build(in []Doc, cfg config, put func(name string, data []byte)) {
 	postings := 0
 	for _, doc := range docs {
 		if doc.Analysis != nil {
-			postings += len(doc.Analysis.counts)
+			postings += doc.Analysis.terms()
 		}
 	}
 	flat = make([]termFreq, 0, postings+8*len(docs))
@@ -278,10 +278,8 @@ func build(in []Doc, cfg config, put func(name string, data []byte)) {
 		if tt == nil {
 			tt = z.analyze(doc.Text)
 		}
-		for i := range tt.counts {
-			addN(tt.term(i), 1, tt.counts[i])
-		}
-		length += tt.length - len(tt.counts)
+		tt.each(func(t []byte, n int32) { addN(t, 1, n) })
+		length += tt.length - tt.terms()
 		for _, id := range touched {
 			flat = append(flat, termFreq{id, freq[id]})
 			freq[id] = 0

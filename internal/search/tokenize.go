@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -38,8 +37,10 @@ type tokenizer struct {
 	stem       []byte
 	// scratch of analyze, kept between texts: a site's analyses grew a
 	// map and three slices each, most of what analyzing allocated.
-	index map[string]int32
-	a     Analysis
+	index  map[string]int32
+	buf    []byte  // the terms, concatenated
+	lens   []int32 // length of each term
+	counts []int32
 }
 
 // isWordRune reports whether r belongs to a word. Spacing marks (Mc) count
@@ -232,11 +233,43 @@ func Terms(text string, query bool) []string {
 // Analysis is the analysis of one text: its distinct terms in order of first
 // occurrence, each with how often it occurs. It is immutable and may be
 // shared between goroutines.
+//
+// A site keeps one for every article until its index is built, so it is
+// compact: a term's length and count take a byte each, and the rare ones
+// that do not fit are listed apart.
 type Analysis struct {
 	buf    []byte  // the terms, concatenated
-	ends   []int32 // end of each term in buf
-	counts []int32
+	lens   []uint8 // length of each term in buf; wide: the next of long
+	counts []uint8 // occurrences of each term; wide: the next of many
+	long   []int32
+	many   []int32
 	length int // tokens in all
+}
+
+// wide marks a length or count kept in Analysis.long or Analysis.many.
+const wide = 255
+
+// terms is the number of distinct terms.
+func (t *Analysis) terms() int { return len(t.lens) }
+
+// each calls f with every term, in order, and its count. term is only
+// valid during the call.
+func (t *Analysis) each(f func(term []byte, n int32)) {
+	off, li, mi := 0, 0, 0
+	for i, l := range t.lens {
+		n := int(l)
+		if l == wide {
+			n = int(t.long[li])
+			li++
+		}
+		c := int32(t.counts[i])
+		if c == wide {
+			c = t.many[mi]
+			mi++
+		}
+		f(t.buf[off:off+n], c)
+		off += n
+	}
 }
 
 // Analyze tokenizes text as Build indexes a document's Text.
@@ -262,42 +295,48 @@ func (an *Analyzer) Analyze(text string) *Analysis {
 	return t
 }
 
-func (t *Analysis) term(i int) []byte {
-	start := int32(0)
-	if i > 0 {
-		start = t.ends[i-1]
-	}
-	return t.buf[start:t.ends[i]]
-}
-
 func (z *tokenizer) analyze(text string) *Analysis {
 	if z.index == nil {
 		z.index = map[string]int32{}
 	}
-	index, t := z.index, &z.a
+	index := z.index
 	clear(index)
-	t.buf, t.ends, t.counts, t.length = t.buf[:0], t.ends[:0], t.counts[:0], 0
+	z.buf, z.lens, z.counts = z.buf[:0], z.lens[:0], z.counts[:0]
+	length := 0
 	z.run(text, false, func(term []byte) {
-		t.length++
+		length++
 		if i, ok := index[string(term)]; ok {
-			t.counts[i]++
+			z.counts[i]++
 			return
 		}
-		index[string(term)] = int32(len(t.counts))
-		t.buf = append(t.buf, term...)
-		t.ends = append(t.ends, int32(len(t.buf)))
-		t.counts = append(t.counts, 1)
+		index[string(term)] = int32(len(z.counts))
+		z.buf = append(z.buf, term...)
+		z.lens = append(z.lens, int32(len(term)))
+		z.counts = append(z.counts, 1)
 	})
-	// Callers keep the analyses of a whole site: the result is an exact
+	// Callers keep the analyses of a whole site: the result is a compact
 	// copy of the scratch, with no slack.
-	out := &Analysis{buf: bytes.Clone(t.buf), ends: slices.Clone(t.ends),
-		counts: slices.Clone(t.counts), length: t.length}
+	t := &Analysis{buf: bytes.Clone(z.buf), lens: make([]uint8, len(z.lens)),
+		counts: make([]uint8, len(z.counts)), length: length}
+	for i, n := range z.lens {
+		t.lens[i] = narrow(n, &t.long)
+		t.counts[i] = narrow(z.counts[i], &t.many)
+	}
 	if len(index) > maxKeptTerms {
 		// clear costs what the map grew to: one huge text must not slow
 		// every later one.
-		z.index, z.a = nil, Analysis{}
+		z.index, z.buf, z.lens, z.counts = nil, nil, nil, nil
 	}
-	return out
+	return t
+}
+
+// narrow returns n as a byte, or wide after appending n to *rest.
+func narrow(n int32, rest *[]int32) uint8 {
+	if n < wide {
+		return uint8(n)
+	}
+	*rest = append(*rest, n)
+	return wide
 }
 
 // maxKeptTerms bounds the scratch a tokenizer keeps between texts; an

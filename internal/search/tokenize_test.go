@@ -134,3 +134,45 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+// TestAnalysisCounts checks an analysis against Terms: every distinct
+// term in order of first occurrence, with its count, including terms and
+// counts too large for the compact form's byte.
+func TestAnalysisCounts(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	longer := strings.Repeat("y", 70000)
+	tests := map[string]string{
+		"empty":         "",
+		"plain":         "kestrel backups restore kestrel vaults",
+		"long term":     "before " + long + " after " + long,
+		"many":          strings.Repeat("alpha beta ", 300) + "gamma",
+		"very many":     strings.Repeat("delta ", 70000) + longer + " omega",
+		"254 and 255":   strings.Repeat("epsilon ", 254) + strings.Repeat("zeta ", 255) + strings.Repeat("q", 254) + " " + strings.Repeat("r", 255),
+		"mixed scripts": "Über café naïve don't e-mail C++ IPv6",
+	}
+	var an Analyzer
+	for name, text := range tests {
+		t.Run(name, func(t *testing.T) {
+			var want []string
+			count := map[string]int32{}
+			for _, term := range Terms(text, false) {
+				if count[term] == 0 {
+					want = append(want, term)
+				}
+				count[term]++
+			}
+			for _, a := range []*Analysis{Analyze(text), an.Analyze(text)} {
+				var got []string
+				a.each(func(term []byte, n int32) {
+					got = append(got, string(term))
+					if n != count[string(term)] {
+						t.Errorf("%.20s… counted %d times, want %d", term, n, count[string(term)])
+					}
+				})
+				if !slices.Equal(got, want) || a.terms() != len(want) || a.length != len(Terms(text, false)) {
+					t.Errorf("terms %d (%d tokens), want %d (%d)", a.terms(), a.length, len(want), len(Terms(text, false)))
+				}
+			}
+		})
+	}
+}
