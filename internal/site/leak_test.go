@@ -334,48 +334,21 @@ func TestBuildBothRendersPerSiteWhereLinksDiffer(t *testing.T) {
 	}
 }
 
-// TestBuildAfterDropSyntax: the build command lets go of the project's
-// YAML trees and sources before rendering; the sites must not change.
-func TestBuildAfterDropSyntax(t *testing.T) {
+// TestBuildDroppingSyntaxAndText builds both sites as the build command
+// does: it lets go of the project's YAML trees and sources before
+// rendering (DropSyntax), and of the articles' text once the bodies are
+// rendered (DropText). The sites must be those built with everything kept
+// (the root has a body rendered twice, a public article linking to an
+// internal one), and the text must be gone.
+func TestBuildDroppingSyntaxAndText(t *testing.T) {
 	root := exampleRoot(t)
 	_, wantPub, wantIn := buildBoth(t, root)
+
 	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.DropSyntax()
-	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/", RepoURL: "https://github.com/example/marketplace/edit/main/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, in, err := b.BuildBoth(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ got, want publish.Files }{{pub, wantPub}, {in, wantIn}} {
-		if len(c.got) != len(c.want) {
-			t.Errorf("%d files, want %d", len(c.got), len(c.want))
-		}
-		for name, data := range c.want {
-			if !bytes.Equal(c.got[name], data) {
-				t.Errorf("%s differs after DropSyntax", name)
-			}
-		}
-	}
-}
-
-// TestDropText builds both sites as the build command does, dropping the
-// articles' text once the bodies are rendered: the sites must be those
-// built with the text kept (the root has a body rendered twice, a public
-// article linking to an internal one), and the text must be gone.
-func TestDropText(t *testing.T) {
-	root := exampleRoot(t)
-	_, wantPub, wantIn := buildBoth(t, root)
-
-	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
 	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
 		RepoURL: "https://github.com/example/marketplace/edit/main/", DropText: true})
 	if err != nil {
@@ -391,11 +364,11 @@ func TestDropText(t *testing.T) {
 	}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
 		for _, name := range sortedKeys(c.want) {
 			if !bytes.Equal(c.got[name], c.want[name]) {
-				t.Errorf("%s site: %s differs when the text is dropped", c.name, name)
+				t.Errorf("%s site: %s differs when syntax and text are dropped", c.name, name)
 			}
 		}
 		if len(c.got) != len(c.want) {
-			t.Errorf("%s site: %d files with the text dropped, %d without", c.name, len(c.got), len(c.want))
+			t.Errorf("%s site: %d files with syntax and text dropped, %d without", c.name, len(c.got), len(c.want))
 		}
 	}
 	for _, a := range p.Articles {
