@@ -139,9 +139,9 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		// Most of a build's heap lives to its end (the project, every
 		// rendered body and its search analysis), so Go's default GOGC of
 		// 100 lets the heap grow to twice that before collecting. At 50
-		// the peak is a fifth lower (740 to 600 MB at 10,000 articles)
-		// for about a tenth more CPU time: at 50,000 articles the peak is
-		// 2.9 GB, where a CI runner's memory is a limit and a tenth of the
+		// the peak is a sixth lower (725 to 599 MiB at 10,000 articles)
+		// for 13% more CPU time: at 50,000 articles the peak is 2.8 GiB,
+		// where a CI runner's memory is a limit and an eighth of the
 		// time is not. GOGC, when set, wins.
 		defer debug.SetGCPercent(debug.SetGCPercent(buildGOGC))
 	}
