@@ -3,9 +3,10 @@ package load
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 // BenchmarkLoad loads a generated root of 10,000 articles in 100 folders,
@@ -20,11 +21,7 @@ func BenchmarkLoad(b *testing.B) {
 		";;;\n{\"title\": \"Getting Started %d\", \"date\": \"2015-01-05\"}\n;;;\n",
 	}
 	write := func(p, s string) {
-		p = filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		if err := testroot.WriteFile(root, p, s); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/marketplace-program/marketplace/internal/diag"
+	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
 func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
@@ -220,11 +221,7 @@ func TestLoadSymlinks(t *testing.T) {
 	root := filepath.Join(base, "root")
 	write := func(p, s string) {
 		t.Helper()
-		p = filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		if err := testroot.WriteFile(root, p, s); err != nil {
 			t.Fatal(err)
 		}
 	}

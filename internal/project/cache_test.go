@@ -171,7 +171,7 @@ func TestSkipUnchanged(t *testing.T) {
 	}
 	write := func(name, text string) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+		if err := testroot.WriteFile(root, name, text); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,11 +36,7 @@ func TestIncremental(t *testing.T) {
 	asOf := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 	write := func(name, data string) {
 		t.Helper()
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		if err := testroot.WriteFile(root, name, data); err != nil {
 			t.Fatal(err)
 		}
 	}

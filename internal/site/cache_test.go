@@ -39,11 +39,7 @@ func TestIncrementalIdentical(t *testing.T) {
 	root, prog := exampleTree(t)
 	write := func(name, data string) {
 		t.Helper()
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		if err := testroot.WriteFile(root, name, data); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -46,11 +46,7 @@ func copyTree(t *testing.T, src, dst string) {
 
 func write(t *testing.T, root, rel, body string) {
 	t.Helper()
-	full := filepath.Join(root, rel)
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+	if err := testroot.WriteFile(root, rel, body); err != nil {
 		t.Fatal(err)
 	}
 }

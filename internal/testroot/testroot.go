@@ -186,3 +186,13 @@ func CopyExample(dst string, names ...string) error {
 	}
 	return nil
 }
+
+// WriteFile writes data as the slash path name under root, making the
+// folders it needs: how tests that edit a root put a file in it.
+func WriteFile(root, name, data string) error {
+	p := filepath.Join(root, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(data), 0o644)
+}
