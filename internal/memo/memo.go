@@ -13,7 +13,6 @@ package memo
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
 	"errors"
@@ -234,31 +233,36 @@ func (t *Table[V]) Save() error {
 	return errors.Join(errs...)
 }
 
-// writeShard replaces the file at name with shard i holding m.
-func writeShard[V any](name, salt string, i int, m map[Key]V) error {
-	var b bytes.Buffer
-	enc := gob.NewEncoder(&b)
-	if err := enc.Encode(header{Format: format, Salt: salt, Shard: i, Of: shards, Entries: len(m)}); err != nil {
-		return err
-	}
-	for k, v := range m {
-		if err := enc.Encode(entry[V]{K: k, V: v}); err != nil {
-			return err
-		}
-	}
+// writeShard replaces the file at name with shard i holding m. It encodes
+// straight into the file: a table of rendered pages is hundreds of
+// megabytes, which a buffer would add to the peak memory of the build
+// that saves it.
+func writeShard[V any](name, salt string, i int, m map[Key]V) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp*")
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(b.Bytes())
-	err = errors.Join(err, tmp.Close())
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 64<<10)
+	enc := gob.NewEncoder(w)
+	err = enc.Encode(header{Format: format, Salt: salt, Shard: i, Of: shards, Entries: len(m)})
+	for k, v := range m {
+		if err != nil {
+			break
+		}
+		err = enc.Encode(entry[V]{K: k, V: v})
+	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), name)
+		err = w.Flush()
 	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err = errors.Join(err, tmp.Close()); err != nil {
+		return err
 	}
-	return err
+	return os.Rename(tmp.Name(), name)
 }
 
 // Trim removes the tables in dir whose names match pattern (as
