@@ -150,7 +150,10 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		return err
 	}
 	var p *project.Project
+	var bodies *site.BodyCache
 	if opts.Ref == "" {
+		// Opened first: its files are read while the root is.
+		bodies = openBodyCache(env, opts.Root)
 		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf})
 	} else { // a commit's files stay out of the working tree's table
 		p, err = project.Open(fsys, project.Options{AsOf: opts.AsOf})
@@ -182,7 +185,7 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	for _, n := range notices {
 		fmt.Fprintln(env.Stderr, n)
 	}
-	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist, DropText: true})
+	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist, DropText: true, Bodies: bodies})
 	if err != nil {
 		return usageError{err}
 	}
@@ -206,6 +209,8 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err := publish.CommitAll(pub, in); err != nil {
 		return err
 	}
+	// Like the article cache, it can only cost the next build time.
+	_ = bodies.Save()
 	fmt.Fprintf(env.Stderr, "built %s (%d files) and %s (%d files) from %d articles and %d partners in %s\n",
 		opts.Out, pub.Len(), opts.InternalOut, in.Len(), len(p.Articles), len(p.Partners),
 		time.Since(start).Round(time.Millisecond))

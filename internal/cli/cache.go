@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/marketplace-program/marketplace/internal/project"
+	"github.com/marketplace-program/marketplace/internal/site"
 )
 
 // cacheEnv names the directory where commands keep what they learned about
@@ -16,27 +17,46 @@ import (
 // file's path and bytes and by the binary that wrote it.
 const cacheEnv = "MARKETPLACE_CACHE"
 
-// openCache returns the article cache for root, or nil when caching is
-// off or there is nowhere to keep it.
-func openCache(env *Env, root string) *project.Cache {
+// cacheDir returns the directory of the caches, or "" when caching is
+// off or there is nowhere to keep them.
+func cacheDir(env *Env) string {
 	dir := env.Getenv(cacheEnv)
 	if dir == "off" {
-		return nil
+		return ""
 	}
 	if dir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
-			return nil
+			return ""
 		}
 		dir = filepath.Join(base, "marketplace")
 	}
+	return dir
+}
+
+// openCache returns the article cache for root, or nil when caching is
+// off or there is nowhere to keep it.
+func openCache(env *Env, root string) *project.Cache {
+	dir := cacheDir(env)
 	abs, err := filepath.Abs(root)
-	if err != nil {
+	if dir == "" || err != nil {
 		return nil
 	}
 	// One table per root: those of roots gone for a month are dropped.
 	_ = project.TrimCache(dir, 30*24*time.Hour)
 	return project.OpenCache(dir, abs)
+}
+
+// openBodyCache returns the cache of rendered bodies for root, or nil when
+// caching is off or there is nowhere to keep it.
+func openBodyCache(env *Env, root string) *site.BodyCache {
+	dir := cacheDir(env)
+	abs, err := filepath.Abs(root)
+	if dir == "" || err != nil {
+		return nil
+	}
+	_ = site.TrimBodyCache(dir, 30*24*time.Hour)
+	return site.OpenBodyCache(dir, abs)
 }
 
 // openCached opens the project of fsys with root's article cache, and

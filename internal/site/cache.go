@@ -15,6 +15,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/markdown"
+	"github.com/marketplace-program/marketplace/internal/memo"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
 )
@@ -680,6 +681,13 @@ func (c *Incremental) bodies(r *run, o, n *built, links bool, d delta) ([]*proje
 // render renders one article as renderArticles does, recording how each
 // link resolved.
 func render(r *run, a *project.Article) (*cachedBody, error) {
+	var key memo.Key
+	if r.b.opts.Bodies != nil {
+		key = bodyKey(r, a)
+		if cb, ok := cachedRender(r, a, key); ok {
+			return cb, nil
+		}
+	}
 	cb := &cachedBody{art: a}
 	res, err := r.b.md.Render(a.Body, markdown.RenderOptions{
 		ContentIsHTML: a.ContentIsHTML,
@@ -695,6 +703,9 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 	text := plainText(res.HTML)
 	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings,
 		summary: summarize(text, 160), analysis: r.b.words.Analyze(text)}
+	if r.b.opts.Bodies != nil {
+		remember(r, key, cb)
+	}
 	return cb, nil
 }
 

@@ -88,6 +88,9 @@ type Options struct {
 	// [project.Project.DropText]) once both sites' bodies are rendered,
 	// for a one-shot build: the project cannot be built again.
 	DropText bool
+	// Bodies, when set, keeps rendered article bodies between builds: the
+	// caller opens it (OpenBodyCache) and saves it after the build.
+	Bodies *BodyCache
 }
 
 // Builder renders sites. It parses templates once and can build many times
