@@ -4,6 +4,11 @@
 # For each size M in SIZES it generates one content root (cmd/gencorpus,
 # M articles, M/5 partners), then runs, alternately and RUNS times each:
 #   ours   marketplace build --root ROOT --out DIR --internal-out DIR2 --as-of 2026-11-28
+#          with MARKETPLACE_CACHE=off: nothing kept from earlier runs, as in a
+#          CI job without a cache
+#   cached the same with its cache (WORK/cache-M) kept from the run before, as
+#          in a CI job that restores it or an author's second build: nothing
+#          changed, so every article's check and body come from it
 #   hugo   hugo --source SITE --destination DIR   (bench/hugo-site around ROOT/content)
 #   floor  bench/floor ROOT: goldmark (internal/markdown) over every body, all cores
 # each under /usr/bin/time -f '%e %U %S %M' (wall, user, sys, peak RSS), and
@@ -38,9 +43,7 @@
 #   REST        seconds to wait after deleting outputs before a timed run,
 #               default 65 (see above); 0 to not wait
 #   KEEP_GOING  1 to pass --keep-going to our build
-#   CACHE       1 to let our build keep its article cache (in WORK/cache)
-#               between runs; default 0: every run starts cold
-#               (MARKETPLACE_CACHE=off), as a CI job without a cache does
+#   CACHED      0 to leave out the cached runs (default 1)
 #
 # Needs go, hugo (Debian's package; installed with apt-get when missing and
 # running as root) and GNU time (package "time"). Results: stdout, and
@@ -55,6 +58,7 @@ WORK=${WORK:-/tmp/mp-bench}
 REGEN=${REGEN:-0}
 REST=${REST:-65}
 KEEP_GOING=${KEEP_GOING:-0}
+CACHED=${CACHED:-1}
 ASOF=2026-11-28
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TIME=/usr/bin/time
@@ -137,14 +141,20 @@ for M in $SIZES; do
 	# Outputs of earlier runs of this size go; then the inodes they freed
 	# must age before anything is timed (see the top of this file).
 	OUT="$WORK/out/$M"
-	if [ -e "$OUT" ] || compgen -G "$WORK/out-*-$M" >/dev/null; then
-		rm -rf "$OUT" "$WORK"/out-*-"$M"
+	CACHE_DIR="$WORK/cache-$M"
+	if [ -e "$OUT" ] || [ -e "$CACHE_DIR" ] || compgen -G "$WORK/out-*-$M" >/dev/null; then
+		rm -rf "$OUT" "$CACHE_DIR" "$WORK"/out-*-"$M"
 		deleted=$(date +%s)
 	fi
 	mkdir -p "$OUT"
-	cache=off
-	[ "${CACHE:-0}" = 1 ] && cache="$WORK/cache"
 	floor_cmd=("$WORK/bin/floor" "$ROOT")
+	# ours_cmd NAME RUN CACHE: our build into NAME-RUN and NAME-internal-RUN
+	ours_cmd() {
+		cmd=(env MARKETPLACE_CACHE="$3" "$WORK/bin/marketplace" build --root "$ROOT"
+			--out "$OUT/$1-$2" --internal-out "$OUT/$1-internal-$2" --as-of "$ASOF")
+		[ "$KEEP_GOING" = 1 ] && cmd+=(--keep-going)
+		return 0
+	}
 
 	rm -f "$WORK"/logs/*."$M".*
 	if [ -n "${deleted:-}" ]; then
@@ -157,14 +167,22 @@ for M in $SIZES; do
 	fi
 	load_before=$(loadavg)
 	log "size $M: load average $load_before"
+	if [ "$CACHED" = 1 ] && [ "$WARMUP" -lt 1 ]; then
+		# The cached runs need a run before them to fill the cache.
+		ours_cmd cached prime "$CACHE_DIR"
+		timed cached "$M" 0 "${cmd[@]}"
+	fi
+	at() { awk -v m="$M" -v n="$1" -v r="$run" '$1==m&&$2==n&&$3==r{print $4"s"}' "$WORK/runs.tsv"; }
 	for ((run = 1 - WARMUP; run <= RUNS; run++)); do
-		ours_cmd=(env MARKETPLACE_CACHE="$cache" "$WORK/bin/marketplace" build --root "$ROOT"
-			--out "$OUT/ours-$run" --internal-out "$OUT/ours-internal-$run" --as-of "$ASOF")
-		[ "$KEEP_GOING" = 1 ] && ours_cmd+=(--keep-going)
-		timed ours "$M" "$run" "${ours_cmd[@]}"
+		ours_cmd ours "$run" off
+		timed ours "$M" "$run" "${cmd[@]}"
+		if [ "$CACHED" = 1 ]; then
+			ours_cmd cached "$run" "$CACHE_DIR"
+			timed cached "$M" "$run" "${cmd[@]}"
+		fi
 		timed hugo "$M" "$run" hugo --source "$SITE" --destination "$OUT/hugo-$run" --quiet
 		timed floor "$M" "$run" "${floor_cmd[@]}"
-		log "  run $run: ours $(awk -v m="$M" -v r="$run" '$1==m&&$2=="ours"&&$3==r{print $4"s"}' "$WORK/runs.tsv"), hugo $(awk -v m="$M" -v r="$run" '$1==m&&$2=="hugo"&&$3==r{print $4"s"}' "$WORK/runs.tsv")"
+		log "  run $run: ours $(at ours), cached $(at cached), hugo $(at hugo)"
 	done
 	load_after=$(loadavg)
 
@@ -172,6 +190,7 @@ for M in $SIZES; do
 	col() { awk -v m="$1" -v n="$2" -v f="$3" '$1==m && $2==n && $3>0 && $7==0 {print $f}' "$WORK/runs.tsv" | median; }
 	failed() { awk -v m="$1" -v n="$2" '$1==m && $2==n && $3>0 && $7!=0' "$WORK/runs.tsv" | wc -l; }
 	ow=$(col "$M" ours 4) oc=$(col "$M" ours 5) orss=$(col "$M" ours 6)
+	cw=$(col "$M" cached 4) cc=$(col "$M" cached 5) crss=$(col "$M" cached 6)
 	hw=$(col "$M" hugo 4) hc=$(col "$M" hugo 5) hrss=$(col "$M" hugo 6)
 	fw=$(col "$M" floor 4) fc=$(col "$M" floor 5) frss=$(col "$M" floor 6)
 	frw=$(col "$M" floor 8) frc=$(col "$M" floor 9)
@@ -187,16 +206,21 @@ for M in $SIZES; do
 		echo
 		echo "| build | wall s | CPU s (user+sys) | peak RSS MiB | RSS KiB/article | files written |"
 		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-		echo "| ours (public + internal site) | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OUT/ours-$RUNS") + $(files "$OUT/ours-internal-$RUNS") |"
+		echo "| ours (public + internal site), no cache | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OUT/ours-$RUNS") + $(files "$OUT/ours-internal-$RUNS") |"
+		[ "$CACHED" = 1 ] && echo "| ours, cache of the run before | $cw | $cc | $(mib "$crss") | $(kpa "$crss") | $(files "$OUT/cached-$RUNS") + $(files "$OUT/cached-internal-$RUNS") |"
 		echo "| Hugo $HUGO_VERSION | $hw | $hc | $(mib "$hrss") | $(kpa "$hrss") | $(files "$OUT/hugo-$RUNS") |"
 		echo "| floor: render bodies only | $frw | $frc | $(mib "$frss") | $(kpa "$frss") | 0 |"
 		echo "| floor process (read + render) | $fw | $fc | | | |"
 		echo "| **ours / Hugo** | **$(ratio "$ow" "$hw")** | **$(ratio "$oc" "$hc")** | **$(ratio "$orss" "$hrss")** | | |"
 		echo "| ours / floor | $(ratio "$ow" "$frw") | $(ratio "$oc" "$frc") | $(ratio "$orss" "$frss") | | |"
-		of=$(failed "$M" ours) hf=$(failed "$M" hugo)
-		if [ "$of" != 0 ] || [ "$hf" != 0 ]; then
+		if [ "$CACHED" = 1 ]; then
+			echo "| **cached / Hugo** | **$(ratio "$cw" "$hw")** | **$(ratio "$cc" "$hc")** | **$(ratio "$crss" "$hrss")** | | |"
+			echo "| cached / floor | $(ratio "$cw" "$frw") | $(ratio "$cc" "$frc") | $(ratio "$crss" "$frss") | | |"
+		fi
+		of=$(failed "$M" ours) cf=$(failed "$M" cached) hf=$(failed "$M" hugo)
+		if [ "$of" != 0 ] || [ "$cf" != 0 ] || [ "$hf" != 0 ]; then
 			echo
-			echo "Failed runs: ours $of, Hugo $hf (exit status in $WORK/runs.tsv, output in $WORK/logs/)."
+			echo "Failed runs: ours $of, cached $cf, Hugo $hf (exit status in $WORK/runs.tsv, output in $WORK/logs/)."
 		fi
 	)
 	printf '%s\n' "$table"
@@ -207,11 +231,11 @@ summary=$(
 	echo
 	echo "## Peak RSS per article (KiB), medians"
 	echo
-	echo "| articles | ours | Hugo | floor |"
-	echo "| ---: | ---: | ---: | ---: |"
+	echo "| articles | ours | cached | Hugo | floor |"
+	echo "| ---: | ---: | ---: | ---: | ---: |"
 	for M in $SIZES; do
 		row="| $M"
-		for n in ours hugo floor; do
+		for n in ours cached hugo floor; do
 			k=$(awk -v m="$M" -v n="$n" '$1==m && $2==n && $3>0 && $7==0 {print $6}' "$WORK/runs.tsv" | median)
 			row="$row | $(awk -v k="$k" -v m="$M" 'BEGIN{printf "%.1f", k/m}')"
 		done
