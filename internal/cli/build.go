@@ -154,7 +154,10 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if opts.Ref == "" {
 		// Opened first: its files are read while the root is.
 		bodies = openBodyCache(env, opts.Root)
-		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf})
+		// Files that stat says are unchanged since a run read them are
+		// left unread: an article's text is read when its body is not in
+		// the body cache.
+		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf, SkipUnchanged: true})
 	} else { // a commit's files stay out of the working tree's table
 		p, err = project.Open(fsys, project.Options{AsOf: opts.AsOf})
 	}

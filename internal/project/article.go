@@ -15,6 +15,7 @@ import (
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
 	"github.com/marketplace-program/marketplace/internal/markdown"
+	"github.com/marketplace-program/marketplace/internal/memo"
 	"github.com/marketplace-program/marketplace/internal/model"
 	"github.com/marketplace-program/marketplace/internal/schema"
 )
@@ -35,6 +36,9 @@ type Article struct {
 	// URL is the article's page path on the site, e.g. "/kb/partners/acme/setup/".
 	URL  string
 	Scan markdown.Scan
+	// Content is the article cache's key of the file's bytes: it changes
+	// when they do. Zero without a cache.
+	Content memo.Key
 
 	// partnerAt is where the front matter names the partner; zero when it
 	// does not. Kept apart from Meta, which a cached article lacks.
@@ -66,6 +70,13 @@ func (a *Article) text() {
 		a.Source.Data = data
 		a.Body = data[min(a.BodyOffset, len(data)):]
 	})
+}
+
+// Text returns the article's body, reading the file now if load left it
+// unread (Options.SkipUnchanged). It is safe for concurrent use.
+func (a *Article) Text() []byte {
+	a.text()
+	return a.Body
 }
 
 // Internal reports whether the article is for the support team only.
@@ -119,6 +130,7 @@ func (p *Project) decodeArticles(v *schema.Validator, r *recall) {
 // file never read has no front matter to complain about.
 func decodeArticle(v *schema.Validator, md *markdown.Engine, r *recall, a *Article, read bool) diag.List {
 	a.URL = ArticleURL(a.Article)
+	a.Content = r.key(a.Path)
 	if a.Known {
 		return a.recall(r.get(a.Path).Article)
 	}

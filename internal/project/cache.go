@@ -163,6 +163,7 @@ func (r *recall) unchanged(name string, fi fs.FileInfo) (load.Known, bool) {
 	}
 	r.mu.Lock()
 	r.hits[name] = m
+	r.keys[name] = sm.Stat.Content
 	r.mu.Unlock()
 	return knownOf(m), true
 }
@@ -219,6 +220,16 @@ func (r *recall) loaded(l diag.List) {
 	for _, d := range l {
 		r.loadDiags[d.File] = append(r.loadDiags[d.File], d)
 	}
+}
+
+// key returns the content key of a file load read or knew, or zero.
+func (r *recall) key(name string) memo.Key {
+	if r == nil {
+		return memo.Key{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.keys[name]
 }
 
 // get returns the memo of a file load marked Known.

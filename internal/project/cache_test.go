@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/memo"
 	"github.com/marketplace-program/marketplace/internal/testroot"
 )
 
@@ -80,7 +81,10 @@ func check(t *testing.T, what string, want, got *Project) {
 			t.Errorf("%s: %s: loaded differently", what, a.Path)
 		}
 		ca, cb := *a, *b
+		// The content key exists only with a cache; TestSkipUnchanged
+		// checks it.
 		ca.Article, cb.Article, cb.unread = nil, nil, nil
+		ca.Content, cb.Content = memo.Key{}, memo.Key{}
 		if !similar(reflect.ValueOf(ca), reflect.ValueOf(cb)) {
 			t.Errorf("%s: %s: decoded differently:\nwant %+v\ngot  %+v", what, a.Path, ca, cb)
 		}
@@ -224,8 +228,9 @@ func TestSkipUnchanged(t *testing.T) {
 	}
 
 	// A cold run reads everything; the next skips what it vouched for.
-	if p, _ := open(true, later); unread(p) != 0 {
-		t.Fatalf("a cold cache left %d articles unread", unread(p))
+	first, _ := open(true, later)
+	if unread(first) != 0 {
+		t.Fatalf("a cold cache left %d articles unread", unread(first))
 	}
 	want := fresh()
 	if len(want.Diags) == 0 {
@@ -243,6 +248,22 @@ func TestSkipUnchanged(t *testing.T) {
 	}
 	check(t, "skipping", want, got)
 	sameText("skipping", want, got)
+	// An unread article has the content key of the bytes the first run
+	// read, and Text reads them.
+	keys := map[memo.Key]string{}
+	for i, a := range got.Articles {
+		b := first.Articles[i]
+		if a.Content == (memo.Key{}) || a.Content != b.Content {
+			t.Errorf("%s: content key %x unread, %x read", a.Path, a.Content[:4], b.Content[:4])
+		}
+		if other, dup := keys[a.Content]; dup {
+			t.Errorf("%s and %s have one content key", a.Path, other)
+		}
+		keys[a.Content] = a.Path
+		if !bytes.Equal(a.Text(), b.Body) || len(b.Body) == 0 {
+			t.Errorf("%s: Text of the unread article is not the body read before", a.Path)
+		}
+	}
 
 	// Without SkipUnchanged every file is read, and the stats are kept.
 	if p, _ := open(false, later); unread(p) != 0 {

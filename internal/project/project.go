@@ -42,9 +42,9 @@ type Options struct {
 	Cache *Cache
 	// SkipUnchanged, with Cache, leaves unread the files the cache holds
 	// and stat says are unchanged since a run read them. Their text is read
-	// only if a diagnostic needs it, so Article.Body and Source.Data of
-	// the others stay empty: for commands that check, not for those that
-	// render.
+	// only if a diagnostic needs it or a caller asks for it
+	// (Article.Text): Article.Body and Source.Data of the others stay
+	// empty until then.
 	SkipUnchanged bool
 
 	// began stands in for the time the run began, for tests of the

@@ -66,7 +66,12 @@ func bodyKey(r *run, a *project.Article) memo.Key {
 	if a.ContentIsHTML {
 		html = "html"
 	}
-	return r.b.opts.Bodies.Key([]byte(site), []byte(a.Path), []byte(html), a.Body)
+	// The article cache's key of the file stands for its bytes, which
+	// then need not be read when the body comes from this cache.
+	if a.Content != (memo.Key{}) {
+		return r.b.opts.Bodies.Key([]byte(site), []byte(a.Path), []byte(html), []byte("content key"), a.Content[:])
+	}
+	return r.b.opts.Bodies.Key([]byte(site), []byte(a.Path), []byte(html), []byte("text"), a.Text())
 }
 
 // cachedRender returns a's body from the cache if every link in it

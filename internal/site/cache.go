@@ -689,7 +689,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 		}
 	}
 	cb := &cachedBody{art: a}
-	res, err := r.b.md.Render(a.Body, markdown.RenderOptions{
+	res, err := r.b.md.Render(a.Text(), markdown.RenderOptions{
 		ContentIsHTML: a.ContentIsHTML,
 		Resolve: func(dest string, image bool) (string, bool) {
 			out, keep := r.resolve(a, dest)
