@@ -139,10 +139,13 @@ type ArticlePage struct {
 	Authors                []string // from Git history when known
 	Body                   template.HTML
 	TOC                    []markdown.Heading // levels 2 and 3
-	EditURL                string
-	SourcePath             string
-	Internal               bool
-	Partner                *PartnerCard
-	Support                *SupportCard // internal articles of a partner only
-	Section                Link
+	// TOCHTML is TOC as the template "toc" renders it, executed once for
+	// the two places a page shows it (empty without such a template).
+	TOCHTML    template.HTML
+	EditURL    string
+	SourcePath string
+	Internal   bool
+	Partner    *PartnerCard
+	Support    *SupportCard // internal articles of a partner only
+	Section    Link
 }
