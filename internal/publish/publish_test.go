@@ -207,3 +207,73 @@ func TestWriterStreamsFromManyGoroutinesAndAbortKeepsTarget(t *testing.T) {
 		t.Errorf("%d entries beside the target, want only it", len(entries))
 	}
 }
+
+// TestPutOwnedHandsDataBack checks that the writer calls done exactly once
+// for every PutOwned, written or refused, and only once it has finished
+// with the bytes: a written file holds them as they were when put.
+func TestPutOwnedHandsDataBack(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(filepath.Join(dir, "site"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	calls := map[string]int{}
+	put := func(key, name, data string) error {
+		buf := []byte(data)
+		return w.PutOwned(name, buf, func() {
+			mu.Lock()
+			calls[key]++
+			mu.Unlock()
+			// The caller reuses its buffer now: the file must be written.
+			copy(buf, make([]byte, len(buf)))
+		})
+	}
+	for i := range 50 {
+		if err := put(fmt.Sprint("page", i), fmt.Sprintf("kb/p%d/index.html", i), fmt.Sprint("page ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if put("escaping", "../x", "x") == nil {
+		t.Error("an escaping path was accepted")
+	}
+	_ = put("again", "kb/p1/index.html", "twice") // fails the writer: Commit reports it
+	if err := CommitAll(w); err == nil {
+		t.Fatal("Commit after a name put twice succeeded")
+	}
+	if put("late", "late.html", "late") == nil {
+		t.Error("PutOwned after Commit succeeded")
+	}
+	for _, key := range []string{"page0", "page49", "escaping", "again", "late"} {
+		if calls[key] != 1 {
+			t.Errorf("%s: done called %d times, want once", key, calls[key])
+		}
+	}
+	if len(calls) != 53 {
+		t.Errorf("done called for %d puts, want 53", len(calls))
+	}
+
+	// A writer that succeeds wrote the bytes as put.
+	w, err = NewWriter(filepath.Join(dir, "site2"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls = map[string]int{}
+	for i := range 50 {
+		if err := put(fmt.Sprint("page", i), fmt.Sprintf("kb/p%d/index.html", i), fmt.Sprint("page ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CommitAll(w); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		got, err := os.ReadFile(filepath.Join(dir, "site2", "kb", fmt.Sprint("p", i), "index.html"))
+		if want := fmt.Sprint("page ", i); err != nil || string(got) != want {
+			t.Errorf("p%d: %q, %v; want %q", i, got, err, want)
+		}
+	}
+	if len(calls) != 50 {
+		t.Errorf("done called for %d puts, want 50", len(calls))
+	}
+}

@@ -42,6 +42,7 @@ type job struct {
 	name string
 	data []byte
 	sum  uint64
+	done func() // see PutOwned; nil for Put
 }
 
 // NewWriter starts writing a site that will replace target. With link
@@ -78,7 +79,21 @@ func NewWriter(target string, link *Writer) (*Writer, error) {
 // Put queues data to be written as name. The caller must not change data
 // afterwards. An error is that of this or an earlier Put; Commit reports
 // it too.
-func (w *Writer) Put(name string, data []byte) error {
+func (w *Writer) Put(name string, data []byte) error { return w.PutOwned(name, data, nil) }
+
+// PutOwned is Put for data the caller wants back, e.g. a pooled buffer:
+// the writer calls done, exactly once, when it no longer needs data
+// (written, failed or refused). done may run on another goroutine, and
+// before PutOwned returns.
+func (w *Writer) PutOwned(name string, data []byte, done func()) error {
+	queued := false
+	if done != nil {
+		defer func() {
+			if !queued {
+				done()
+			}
+		}()
+	}
 	if !validPath(name) {
 		return w.fail(fmt.Errorf("publish: refusing to write %q: not a clean relative path", name))
 	}
@@ -99,7 +114,8 @@ func (w *Writer) Put(name string, data []byte) error {
 	}
 	w.sums[name] = sum
 	w.mu.Unlock()
-	w.jobs <- job{name, data, sum}
+	queued = true
+	w.jobs <- job{name, data, sum, done}
 	return nil
 }
 
@@ -146,6 +162,9 @@ func (w *Writer) work() {
 	for j := range w.jobs {
 		if err := w.write(j); err != nil {
 			w.fail(err)
+		}
+		if j.done != nil {
+			j.done()
 		}
 	}
 }

@@ -387,3 +387,74 @@ func (s *mapSink) Put(name string, data []byte) error {
 	s.files[name] = data
 	return nil
 }
+
+// heldSink takes pages in the builder's own buffers (PutOwned). It hands
+// every other buffer back at once and keeps the rest until the end, so
+// that a buffer reused before its done was called shows as a page that
+// changed after it was put.
+type heldSink struct {
+	mapSink
+	held  []heldPage
+	dones []func()
+}
+
+type heldPage struct {
+	name      string
+	data, was []byte
+}
+
+func (s *heldSink) PutOwned(name string, data []byte, done func()) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[name] = bytes.Clone(data)
+	if len(s.files)%2 == 0 {
+		done()
+		return nil
+	}
+	s.held = append(s.held, heldPage{name, data, bytes.Clone(data)})
+	s.dones = append(s.dones, done)
+	return nil
+}
+
+func TestBuildBothToOwnedBuffers(t *testing.T) {
+	root := exampleRoot(t)
+	_, wantPub, wantIn := buildBoth(t, root)
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
+		RepoURL: "https://github.com/example/marketplace/edit/main/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, in := &heldSink{mapSink: mapSink{files: publish.Files{}}}, &heldSink{mapSink: mapSink{files: publish.Files{}}}
+	if err := b.BuildBothTo(p, pub, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		got  *heldSink
+		want publish.Files
+	}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
+		if len(c.got.held) == 0 {
+			t.Fatalf("%s site: no page came through PutOwned", c.name)
+		}
+		for _, h := range c.got.held {
+			if !bytes.Equal(h.data, h.was) {
+				t.Errorf("%s site: %s changed after it was put, before the sink was done with it", c.name, h.name)
+			}
+		}
+		for _, done := range c.got.dones {
+			done()
+		}
+		for _, name := range sortedKeys(c.want) {
+			if !bytes.Equal(c.got.files[name], c.want[name]) {
+				t.Errorf("%s site: %s differs from the site built in memory", c.name, name)
+			}
+		}
+		if len(c.got.files) != len(c.want) {
+			t.Errorf("%s site: %d files, want %d", c.name, len(c.got.files), len(c.want))
+		}
+	}
+}
