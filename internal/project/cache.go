@@ -148,7 +148,7 @@ func (r *recall) unchanged(name string, fi fs.FileInfo) (load.Known, bool) {
 	if name == "program.yaml" {
 		return load.Known{}, false
 	}
-	st, ok := stampOf(fi)
+	st, ok := StampOf(fi)
 	if !ok {
 		return load.Known{}, false
 	}
@@ -192,7 +192,7 @@ func (r *recall) known(name string, fi fs.FileInfo, data []byte) (load.Known, bo
 // remember records that the file stat described as fi held the bytes of
 // content key k, unless it changed too recently to tell.
 func (r *recall) remember(name string, fi fs.FileInfo, k memo.Key) {
-	st, ok := stampOf(fi)
+	st, ok := StampOf(fi)
 	if !ok || st.ModTime >= r.since.Add(-racyWindow).UnixNano() || st.ChangeTime >= r.since.Add(-racyWindow).UnixNano() {
 		return
 	}

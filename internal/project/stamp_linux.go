@@ -5,8 +5,9 @@ import (
 	"syscall"
 )
 
-// stampOf reads the parts of a stat that change with a file's bytes.
-func stampOf(fi fs.FileInfo) (Stamp, bool) {
+// StampOf reads the parts of a stat that change with a file's bytes; false
+// when fi does not tell them all.
+func StampOf(fi fs.FileInfo) (Stamp, bool) {
 	if fi == nil {
 		return Stamp{}, false
 	}

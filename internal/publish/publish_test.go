@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -275,5 +276,74 @@ func TestPutOwnedHandsDataBack(t *testing.T) {
 	}
 	if len(calls) != 50 {
 		t.Errorf("done called for %d puts, want 50", len(calls))
+	}
+}
+
+// TestPutLinked checks that PutLinked links the linked writer's file
+// without reading, and writes what read gives where there is nothing to
+// link to.
+func TestPutLinked(t *testing.T) {
+	dir := t.TempDir()
+	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := NewWriter(filepath.Join(dir, "public"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Put("files/a.png", []byte("A")); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]int{}
+	var mu sync.Mutex
+	reader := func(name, data string) func() ([]byte, error) {
+		return func() ([]byte, error) {
+			mu.Lock()
+			reads[name]++
+			mu.Unlock()
+			return []byte(data), nil
+		}
+	}
+	if err := pub.PutLinked("files/a.png", reader("a", "A")); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.PutLinked("files/c.png", reader("c", "C")); err != nil {
+		t.Fatal(err)
+	}
+	if pub.PutLinked("files/a.png", reader("a2", "A")) == nil {
+		t.Error("a name linked twice was accepted")
+	}
+	if err := CommitAll(pub); err == nil {
+		t.Fatal("the public writer committed after a failed PutLinked")
+	}
+	if err := CommitAll(in); err != nil {
+		t.Fatal(err)
+	}
+	if reads["a"] != 0 || reads["c"] != 1 {
+		t.Errorf("reads %v: want none for a (linked), one for c (not in the linked site)", reads)
+	}
+
+	// Again without the failure, to see the files.
+	in, _ = NewWriter(filepath.Join(dir, "internal"), nil)
+	pub, _ = NewWriter(filepath.Join(dir, "public"), in)
+	if err := in.Put("files/a.png", []byte("A")); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "c"} {
+		if err := pub.PutLinked("files/"+n+".png", reader(n, strings.ToUpper(n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CommitAll(pub, in); err != nil {
+		t.Fatal(err)
+	}
+	a1, err1 := os.Stat(filepath.Join(dir, "public/files/a.png"))
+	a2, err2 := os.Stat(filepath.Join(dir, "internal/files/a.png"))
+	if err1 != nil || err2 != nil || !os.SameFile(a1, a2) {
+		t.Errorf("files/a.png is not one file in both sites (%v, %v)", err1, err2)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "public/files/c.png")); err != nil || string(got) != "C" {
+		t.Errorf("files/c.png = %q, %v; want the bytes read", got, err)
 	}
 }

@@ -43,6 +43,9 @@ type job struct {
 	data []byte
 	sum  uint64
 	done func() // see PutOwned; nil for Put
+	// read, when set, marks a file to link from the linked writer (see
+	// PutLinked); data is nil.
+	read func() ([]byte, error)
 }
 
 // NewWriter starts writing a site that will replace target. With link
@@ -115,7 +118,48 @@ func (w *Writer) PutOwned(name string, data []byte, done func()) error {
 	w.sums[name] = sum
 	w.mu.Unlock()
 	queued = true
-	w.jobs <- job{name, data, sum, done}
+	w.jobs <- job{name: name, data: data, sum: sum, done: done}
+	return nil
+}
+
+// PutLinked puts as name the file of that name the linked writer was
+// given, as a hard link to it, without the bytes in hand: the caller
+// vouches that they are the ones it wants (the same source file, unchanged
+// since). Where linking fails, or the linked writer has no such file, the
+// writer writes what read returns instead.
+func (w *Writer) PutLinked(name string, read func() ([]byte, error)) error {
+	l := w.link
+	if l == nil || !validPath(name) {
+		data, err := read()
+		if err != nil {
+			return w.fail(err)
+		}
+		return w.Put(name, data)
+	}
+	w.flush.Do(func() { l.wait() })
+	l.mu.Lock()
+	sum, ok := l.sums[name]
+	l.mu.Unlock()
+	if !ok {
+		data, err := read()
+		if err != nil {
+			return w.fail(err)
+		}
+		return w.Put(name, data)
+	}
+	w.mu.Lock()
+	if w.err != nil || w.done {
+		err := w.err
+		w.mu.Unlock()
+		return cmp.Or(err, errors.New("publish: Put after Commit or Abort"))
+	}
+	if _, dup := w.sums[name]; dup {
+		w.mu.Unlock()
+		return w.fail(fmt.Errorf("publish: %s written twice", name))
+	}
+	w.sums[name] = sum // the same bytes, as far as later writers go
+	w.mu.Unlock()
+	w.jobs <- job{name: name, sum: sum, read: read}
 	return nil
 }
 
@@ -174,6 +218,16 @@ func (w *Writer) write(j job) error {
 		return err
 	}
 	full := filepath.Join(w.tmp, filepath.FromSlash(j.name))
+	if j.read != nil {
+		if os.Link(filepath.Join(w.link.tmp, filepath.FromSlash(j.name)), full) == nil {
+			return nil
+		}
+		data, err := j.read()
+		if err != nil {
+			return err
+		}
+		return createFile(full, data)
+	}
 	if l := w.link; l != nil {
 		l.mu.Lock()
 		sum, ok := l.sums[j.name]

@@ -120,17 +120,66 @@ func (r *run) static() error {
 }
 
 // assets copies the files under content/ that this site's articles use.
+// assets copies the files of the root the site shows.
+//
+// The public site, built after the internal one into a writer that links
+// to it, links the files the internal site copied when stat says their
+// source is as it was before the internal site read it. Reading each
+// again, and the writer reading the internal copy back to compare, cost
+// more than the rest of linking it. The name of a copy is its source's
+// path, so a link can only give the bytes of the same public asset.
 func (r *run) assets() error {
+	var stamps map[string]project.Stamp
+	if r.from != nil {
+		if _, ok := r.sink.(linkedSink); ok {
+			stamps = r.from.assetStamps
+		}
+	}
 	for _, as := range r.v.assets {
 		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
-		data, err := fs.ReadFile(r.p.FS, as.Path)
+		read := func() ([]byte, error) {
+			data, err := fs.ReadFile(r.p.FS, as.Path)
+			if err != nil {
+				return nil, fmt.Errorf("asset %s: %w", as.Path, err)
+			}
+			return data, nil
+		}
+		if was, ok := stamps[name]; ok {
+			if now, ok := settledStamp(r.p.FS, as.Path); ok && now == was {
+				r.putLinked(name, read)
+				continue
+			}
+		}
+		if r.assetStamps != nil {
+			if st, ok := settledStamp(r.p.FS, as.Path); ok {
+				r.assetStamps[name] = st
+			}
+		}
+		data, err := read()
 		if err != nil {
-			return fmt.Errorf("asset %s: %w", as.Path, err)
+			return err
 		}
 		r.put(name, data)
 	}
 	return nil
 }
+
+// settledStamp is what stat says of the file at name, unless it changed
+// so recently (racyWindow) that a change in the same clock tick could
+// leave the stamp as it was.
+func settledStamp(fsys fs.FS, name string) (project.Stamp, bool) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return project.Stamp{}, false
+	}
+	st, ok := project.StampOf(fi)
+	limit := time.Now().Add(-racyWindow).UnixNano()
+	return st, ok && st.ModTime < limit && st.ChangeTime < limit
+}
+
+// racyWindow is how long ago a source must have last changed for its
+// stamp to vouch for its bytes (as in the article cache).
+const racyWindow = 2 * time.Second
 
 func (r *run) searchIndex() error {
 	var docs []search.Doc

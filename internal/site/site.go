@@ -165,6 +165,13 @@ type Sink interface {
 	Put(name string, data []byte) error
 }
 
+// linkedSink is a Sink that links files from the site it links to (see
+// publish.Writer.PutLinked).
+type linkedSink interface {
+	Sink
+	PutLinked(name string, read func() ([]byte, error)) error
+}
+
 // ownedSink is a Sink that can also take data it must hand back (see
 // publish.Writer.PutOwned): pages then go to it in their pooled buffers,
 // not in copies of them, which were an eighth of a large build's
@@ -188,6 +195,9 @@ func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	in.sink = internal
 	pub := b.newRun(p, Public, newView(p, Public))
 	pub.sink, pub.from = public, in
+	if _, ok := public.(linkedSink); ok {
+		in.assetStamps = map[string]project.Stamp{}
+	}
 	// Both sites' bodies are rendered before any page is made, so that
 	// the text they come from can go before the pages are written.
 	if err := in.renderArticles(); err != nil {
@@ -244,7 +254,11 @@ type run struct {
 	sink    Sink
 	sinkErr error
 	sent    map[string]bool
-	pages   []string // names of the pages put, for the sitemap
+	// assetStamps, when set, records by file name what stat said of each
+	// asset's source before it was read, for a run that links them (see
+	// assets). Written by the assets step only, read after it.
+	assetStamps map[string]project.Stamp
+	pages       []string // names of the pages put, for the sitemap
 	// api holds the encoded entries of api/articles.json by article, from
 	// the last build of an Incremental and then of this run.
 	api map[*project.Article][]byte
@@ -326,6 +340,23 @@ func (r *run) putOwned(name string, data []byte, done func()) {
 		err = r.sink.Put(name, data)
 	}
 	if err != nil && r.sinkErr == nil {
+		r.sinkErr = err
+	}
+}
+
+// putLinked puts name as a link to the from-run's file of that name (see
+// linkedSink); read gives the bytes where linking fails.
+func (r *run) putLinked(name string, read func() ([]byte, error)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sent[name] {
+		return
+	}
+	if r.sent == nil {
+		r.sent = map[string]bool{}
+	}
+	r.sent[name] = true
+	if err := r.sink.(linkedSink).PutLinked(name, read); err != nil && r.sinkErr == nil {
 		r.sinkErr = err
 	}
 }
