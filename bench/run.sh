@@ -25,8 +25,9 @@
 # it, more the more files it writes: with outputs deleted before every run,
 # our 10,000-article build took 14 to 31 s and Hugo's 29 to 39 s. So outputs
 # are kept until a size is done, and after any deletion the script waits REST
-# seconds before the next timed run. Disk needed: about 0.1 MB per article
-# per run (5 GB for 10,000 articles and RUNS=5; 4.8 GB per run at 50,000).
+# seconds before the next timed run. Disk needed: about 0.2 MB per article
+# per round of ours, cached and Hugo (12 GB for 10,000 articles, RUNS=5 and
+# a warm-up; 10 GB per round at 50,000).
 #
 # Usage (from anywhere):
 #   bench/run.sh
