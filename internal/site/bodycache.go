@@ -82,7 +82,7 @@ func cachedRender(r *run, a *project.Article, k memo.Key) (*cachedBody, bool) {
 		return nil, false
 	}
 	cb := &cachedBody{art: a, out: renderedArticle{html: template.HTML(m.HTML), headings: m.Headings,
-		summary: m.Summary, analysis: m.Analysis, toc: new(tocCache)}}
+		summary: m.Summary, analysis: m.Analysis}}
 	cb.resolved = make([]resolvedLink, len(m.Links))
 	for i, l := range m.Links {
 		cb.resolved[i] = resolvedLink{dest: l.Dest, out: l.Out, keep: l.Keep}

@@ -702,7 +702,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 	}
 	text := plainText(res.HTML)
 	cb.out = renderedArticle{html: template.HTML(res.HTML), headings: res.Headings,
-		summary: summarize(text, 160), analysis: r.b.words.Analyze(text), toc: new(tocCache)}
+		summary: summarize(text, 160), analysis: r.b.words.Analyze(text)}
 	if r.b.opts.Bodies != nil {
 		remember(r, key, cb)
 	}

@@ -294,18 +294,6 @@ type renderedArticle struct {
 	// large site stay small while its pages are written.
 	summary  string
 	analysis *search.Analysis
-	// toc is the table of contents as last executed, shared by the
-	// copies of this value on both sites.
-	toc *tocCache
-}
-
-// tocCache holds a body's table of contents as executed by one template
-// set: both sites show the same list, and a new Builder (templates
-// changed) executes it again.
-type tocCache struct {
-	mu   sync.Mutex
-	tmpl *template.Template
-	html template.HTML
 }
 
 func (r *run) put(name string, data []byte) { r.putOwned(name, data, nil) }
