@@ -302,11 +302,23 @@ func (r *run) put(name string, data []byte) { r.putOwned(name, data, nil) }
 // they are no longer needed.
 func (r *run) putBuffer(name string, buf *bytes.Buffer) {
 	if _, ok := r.sink.(ownedSink); ok {
-		r.putOwned(name, buf.Bytes(), func() { r.b.bufs.Put(buf) })
+		r.putOwned(name, buf.Bytes(), func() { r.release(buf) })
 		return
 	}
 	r.put(name, bytes.Clone(buf.Bytes()))
-	r.b.bufs.Put(buf)
+	r.release(buf)
+}
+
+// maxPooledBuffer bounds the buffers kept for reuse. A sink's queue holds
+// dozens of them at a time, and each keeps the size of the largest page it
+// held: a few pages (the listing, the dashboard) are megabytes, articles
+// tens of kilobytes.
+const maxPooledBuffer = 256 << 10
+
+func (r *run) release(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBuffer {
+		r.b.bufs.Put(buf)
+	}
 }
 
 // putOwned is put, and with done set, PutOwned (r.sink is then an
