@@ -105,18 +105,9 @@ func (w *Writer) PutOwned(name string, data []byte, done func()) error {
 		w.flush.Do(func() { w.link.wait() })
 	}
 	sum := maphash.Bytes(w.seed, data)
-	w.mu.Lock()
-	if w.err != nil || w.done {
-		err := w.err
-		w.mu.Unlock()
-		return cmp.Or(err, errors.New("publish: Put after Commit or Abort"))
+	if err := w.register(name, sum); err != nil {
+		return err
 	}
-	if _, dup := w.sums[name]; dup {
-		w.mu.Unlock()
-		return w.fail(fmt.Errorf("publish: %s written twice", name))
-	}
-	w.sums[name] = sum
-	w.mu.Unlock()
 	queued = true
 	w.jobs <- job{name: name, data: data, sum: sum, done: done}
 	return nil
@@ -147,6 +138,17 @@ func (w *Writer) PutLinked(name string, read func() ([]byte, error)) error {
 		}
 		return w.Put(name, data)
 	}
+	// The same bytes, as far as later writers go.
+	if err := w.register(name, sum); err != nil {
+		return err
+	}
+	w.jobs <- job{name: name, sum: sum, read: read}
+	return nil
+}
+
+// register records that name is being written with bytes of hash sum,
+// unless the writer is finished or failed or name came before.
+func (w *Writer) register(name string, sum uint64) error {
 	w.mu.Lock()
 	if w.err != nil || w.done {
 		err := w.err
@@ -157,9 +159,8 @@ func (w *Writer) PutLinked(name string, read func() ([]byte, error)) error {
 		w.mu.Unlock()
 		return w.fail(fmt.Errorf("publish: %s written twice", name))
 	}
-	w.sums[name] = sum // the same bytes, as far as later writers go
+	w.sums[name] = sum
 	w.mu.Unlock()
-	w.jobs <- job{name: name, sum: sum, read: read}
 	return nil
 }
 

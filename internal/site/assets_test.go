@@ -3,14 +3,11 @@ package site_test
 import (
 	"bytes"
 	"errors"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
-	"github.com/marketplace-program/marketplace/internal/site"
 )
 
 // TestAssetsLinkedBetweenSites builds both sites into sinks like the
@@ -30,15 +27,7 @@ func TestAssetsLinkedBetweenSites(t *testing.T) {
 	write(t, root, "content/kestrel-backup/public/images/racy.png", "PNG racy")
 
 	_, wantPub, wantIn := buildBoth(t, root)
-	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
-		RepoURL: "https://github.com/example/marketplace/edit/main/"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, b := openWithBuilder(t, root)
 	in := &mapSink{files: publish.Files{}}
 	pub := &linkSink{mapSink: mapSink{files: publish.Files{}}, from: in}
 	if err := b.BuildBothTo(p, pub, in); err != nil {

@@ -419,15 +419,7 @@ func (s *heldSink) PutOwned(name string, data []byte, done func()) error {
 func TestBuildBothToOwnedBuffers(t *testing.T) {
 	root := exampleRoot(t)
 	_, wantPub, wantIn := buildBoth(t, root)
-	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
-		RepoURL: "https://github.com/example/marketplace/edit/main/"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, b := openWithBuilder(t, root)
 	pub, in := &heldSink{mapSink: mapSink{files: publish.Files{}}}, &heldSink{mapSink: mapSink{files: publish.Files{}}}
 	if err := b.BuildBothTo(p, pub, in); err != nil {
 		t.Fatal(err)
@@ -457,4 +449,20 @@ func TestBuildBothToOwnedBuffers(t *testing.T) {
 			t.Errorf("%s site: %d files, want %d", c.name, len(c.got.files), len(c.want))
 		}
 	}
+}
+
+// openWithBuilder opens root and makes a builder with the options the
+// other tests of both sites use.
+func openWithBuilder(t *testing.T, root string) (*project.Project, *site.Builder) {
+	t.Helper()
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := site.NewBuilder(site.Options{BaseURL: "https://marketplace.example.com/",
+		RepoURL: "https://github.com/example/marketplace/edit/main/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, b
 }
