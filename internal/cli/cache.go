@@ -34,28 +34,37 @@ func cacheDir(env *Env) string {
 	return dir
 }
 
+// cacheAge is how long the tables of a root no run used are kept: one
+// table per root, and roots come and go (clones, temporary checkouts).
+const cacheAge = 30 * 24 * time.Hour
+
+// rootCache returns the cache directory and root's absolute path, which
+// names its tables; ok is false when caching is off or has no place.
+func rootCache(env *Env, root string) (dir, abs string, ok bool) {
+	dir = cacheDir(env)
+	abs, err := filepath.Abs(root)
+	return dir, abs, dir != "" && err == nil
+}
+
 // openCache returns the article cache for root, or nil when caching is
 // off or there is nowhere to keep it.
 func openCache(env *Env, root string) *project.Cache {
-	dir := cacheDir(env)
-	abs, err := filepath.Abs(root)
-	if dir == "" || err != nil {
+	dir, abs, ok := rootCache(env, root)
+	if !ok {
 		return nil
 	}
-	// One table per root: those of roots gone for a month are dropped.
-	_ = project.TrimCache(dir, 30*24*time.Hour)
+	_ = project.TrimCache(dir, cacheAge)
 	return project.OpenCache(dir, abs)
 }
 
 // openBodyCache returns the cache of rendered bodies for root, or nil when
 // caching is off or there is nowhere to keep it.
 func openBodyCache(env *Env, root string) *site.BodyCache {
-	dir := cacheDir(env)
-	abs, err := filepath.Abs(root)
-	if dir == "" || err != nil {
+	dir, abs, ok := rootCache(env, root)
+	if !ok {
 		return nil
 	}
-	_ = site.TrimBodyCache(dir, 30*24*time.Hour)
+	_ = site.TrimBodyCache(dir, cacheAge)
 	return site.OpenBodyCache(dir, abs)
 }
 

@@ -116,7 +116,7 @@ type recall struct {
 	c *Cache
 	// skip lets known files that stat says are unchanged go unread.
 	skip bool
-	// since is when the run began: a file changed after since-racyWindow
+	// since is when the run began: a file changed after since-RacyWindow
 	// gets no StatMemo.
 	since time.Time
 
@@ -129,10 +129,10 @@ type recall struct {
 	loadDiags map[string]diag.List
 }
 
-// racyWindow is how long before a run a file must have been last changed
+// RacyWindow is how long before a run a file must have been last changed
 // for its stat to vouch for its bytes: far more than any file system's
 // clock tick.
-const racyWindow = 2 * time.Second
+const RacyWindow = 2 * time.Second
 
 func newRecall(c *Cache, skip bool, began time.Time) *recall {
 	if began.IsZero() {
@@ -193,7 +193,7 @@ func (r *recall) known(name string, fi fs.FileInfo, data []byte) (load.Known, bo
 // content key k, unless it changed too recently to tell.
 func (r *recall) remember(name string, fi fs.FileInfo, k memo.Key) {
 	st, ok := StampOf(fi)
-	if !ok || st.ModTime >= r.since.Add(-racyWindow).UnixNano() || st.ChangeTime >= r.since.Add(-racyWindow).UnixNano() {
+	if !ok || st.ModTime >= r.since.Add(-RacyWindow).UnixNano() || st.ChangeTime >= r.since.Add(-RacyWindow).UnixNano() {
 		return
 	}
 	sk := r.statKey(name)

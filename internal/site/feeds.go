@@ -120,7 +120,6 @@ func (r *run) static() error {
 }
 
 // assets copies the files under content/ that this site's articles use.
-// assets copies the files of the root the site shows.
 //
 // The public site, built after the internal one into a writer that links
 // to it, links the files the internal site copied when stat says their
@@ -165,21 +164,17 @@ func (r *run) assets() error {
 }
 
 // settledStamp is what stat says of the file at name, unless it changed
-// so recently (racyWindow) that a change in the same clock tick could
-// leave the stamp as it was.
+// so recently (project.RacyWindow) that a change in the same clock tick
+// could leave the stamp as it was.
 func settledStamp(fsys fs.FS, name string) (project.Stamp, bool) {
 	fi, err := fs.Stat(fsys, name)
 	if err != nil {
 		return project.Stamp{}, false
 	}
 	st, ok := project.StampOf(fi)
-	limit := time.Now().Add(-racyWindow).UnixNano()
+	limit := time.Now().Add(-project.RacyWindow).UnixNano()
 	return st, ok && st.ModTime < limit && st.ChangeTime < limit
 }
-
-// racyWindow is how long ago a source must have last changed for its
-// stamp to vouch for its bytes (as in the article cache).
-const racyWindow = 2 * time.Second
 
 func (r *run) searchIndex() error {
 	var docs []search.Doc
