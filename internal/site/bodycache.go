@@ -31,7 +31,8 @@ type BodyMemo struct {
 	Links    []LinkMemo
 }
 
-// LinkMemo is one call of the link resolver during a render.
+// LinkMemo is one call of the link resolver during a render. A body keeps
+// them in memory as in the cache; neither changes them once rendered.
 type LinkMemo struct {
 	Dest, Out string
 	Keep      bool
@@ -82,20 +83,12 @@ func cachedRender(r *run, a *project.Article, k memo.Key) (*cachedBody, bool) {
 		return nil, false
 	}
 	cb := &cachedBody{art: a, out: renderedArticle{html: template.HTML(m.HTML), headings: m.Headings,
-		summary: m.Summary, analysis: m.Analysis}}
-	cb.resolved = make([]resolvedLink, len(m.Links))
-	for i, l := range m.Links {
-		cb.resolved[i] = resolvedLink{dest: l.Dest, out: l.Out, keep: l.Keep}
-	}
+		summary: m.Summary, analysis: m.Analysis}, resolved: m.Links}
 	return cb, resolvesAsBefore(r, cb)
 }
 
 // remember stores a freshly rendered body.
 func remember(r *run, k memo.Key, cb *cachedBody) {
-	m := BodyMemo{HTML: string(cb.out.html), Headings: cb.out.headings, Summary: cb.out.summary,
-		Analysis: cb.out.analysis, Links: make([]LinkMemo, len(cb.resolved))}
-	for i, l := range cb.resolved {
-		m.Links[i] = LinkMemo{Dest: l.dest, Out: l.out, Keep: l.keep}
-	}
-	r.b.opts.Bodies.Put(k, m)
+	r.b.opts.Bodies.Put(k, BodyMemo{HTML: string(cb.out.html), Headings: cb.out.headings,
+		Summary: cb.out.summary, Analysis: cb.out.analysis, Links: cb.resolved})
 }

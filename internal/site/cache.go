@@ -82,14 +82,7 @@ type built struct {
 type cachedBody struct {
 	art      *project.Article
 	out      renderedArticle
-	resolved []resolvedLink
-}
-
-// resolvedLink records one call of the resolver during a render.
-type resolvedLink struct {
-	dest string
-	out  string
-	keep bool
+	resolved []LinkMemo
 }
 
 // Change is the result of one incremental build.
@@ -693,7 +686,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 		ContentIsHTML: a.ContentIsHTML,
 		Resolve: func(dest string, image bool) (string, bool) {
 			out, keep := r.resolve(a, dest)
-			cb.resolved = append(cb.resolved, resolvedLink{dest: dest, out: out, keep: keep})
+			cb.resolved = append(cb.resolved, LinkMemo{Dest: dest, Out: out, Keep: keep})
 			return out, keep
 		},
 	})
@@ -711,7 +704,7 @@ func render(r *run, a *project.Article) (*cachedBody, error) {
 
 func resolvesAsBefore(r *run, cb *cachedBody) bool {
 	for _, l := range cb.resolved {
-		if out, keep := r.resolve(cb.art, l.dest); out != l.out || keep != l.keep {
+		if out, keep := r.resolve(cb.art, l.Dest); out != l.Out || keep != l.Keep {
 			return false
 		}
 	}

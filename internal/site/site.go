@@ -330,29 +330,14 @@ func (r *run) putOwned(name string, data []byte, done func()) {
 		r.files[name] = data
 		return
 	}
-	// A sink takes each name once; two pages at one address (a broken
-	// tree built with --keep-going) keep the first.
-	if r.sent[name] {
+	sent := r.sendLocked(name, func() error {
 		if done != nil {
-			done()
+			return r.sink.(ownedSink).PutOwned(name, data, done)
 		}
-		return
-	}
-	if r.sent == nil {
-		r.sent = map[string]bool{}
-	}
-	r.sent[name] = true
-	if strings.HasSuffix(name, "index.html") {
-		r.pages = append(r.pages, name)
-	}
-	var err error
-	if done != nil {
-		err = r.sink.(ownedSink).PutOwned(name, data, done)
-	} else {
-		err = r.sink.Put(name, data)
-	}
-	if err != nil && r.sinkErr == nil {
-		r.sinkErr = err
+		return r.sink.Put(name, data)
+	})
+	if !sent && done != nil {
+		done()
 	}
 }
 
@@ -361,16 +346,28 @@ func (r *run) putOwned(name string, data []byte, done func()) {
 func (r *run) putLinked(name string, read func() ([]byte, error)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.sendLocked(name, func() error { return r.sink.(linkedSink).PutLinked(name, read) })
+}
+
+// sendLocked gives name to the sink with give, unless it was given
+// before: a sink takes each name once, and two pages at one address (a
+// broken tree built with --keep-going) keep the first. It reports whether
+// give ran; its error is kept for the build. r.mu must be held.
+func (r *run) sendLocked(name string, give func() error) bool {
 	if r.sent[name] {
-		return
+		return false
 	}
 	if r.sent == nil {
 		r.sent = map[string]bool{}
 	}
 	r.sent[name] = true
-	if err := r.sink.(linkedSink).PutLinked(name, read); err != nil && r.sinkErr == nil {
+	if strings.HasSuffix(name, "index.html") {
+		r.pages = append(r.pages, name)
+	}
+	if err := give(); err != nil && r.sinkErr == nil {
 		r.sinkErr = err
 	}
+	return true
 }
 
 // url makes a site path absolute under the base path.
