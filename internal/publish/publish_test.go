@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -345,5 +346,51 @@ func TestPutLinked(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(dir, "public/files/c.png")); err != nil || string(got) != "C" {
 		t.Errorf("files/c.png = %q, %v; want the bytes read", got, err)
+	}
+}
+
+// The two sites of a build are written at once (a page of each as soon
+// as an article is rendered): a file the public writer shares with the
+// internal one is linked even when the internal one has not written it
+// yet, and the internal writer still takes files after the public one
+// has started.
+func TestWritersLinkWhileBothWrite(t *testing.T) {
+	dir := t.TempDir()
+	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := NewWriter(filepath.Join(dir, "public"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	for i := range n {
+		shared := fmt.Sprintf("kb/a%d/index.html", i)
+		data := []byte(fmt.Sprintf("page %d", i))
+		for _, put := range []func() error{
+			func() error { return in.Put(shared, data) },
+			func() error { return pub.Put(shared, bytes.Clone(data)) },
+			func() error { return in.Put(fmt.Sprintf("internal/a%d/index.html", i), data) },
+			func() error { return pub.Put(fmt.Sprintf("own/a%d/index.html", i), []byte("public")) },
+		} {
+			if err := put(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := CommitAll(pub, in); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("kb/a%d/index.html", i)
+		p, err1 := os.Stat(filepath.Join(dir, "public", name))
+		q, err2 := os.Stat(filepath.Join(dir, "internal", name))
+		if err1 != nil || err2 != nil || !os.SameFile(p, q) {
+			t.Fatalf("%s: not one file in both sites (%v, %v)", name, err1, err2)
+		}
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "internal", "internal/a7/index.html")); err != nil || string(got) != "page 7" {
+		t.Errorf("a file put to the internal site after the public one started: %q, %v", got, err)
 	}
 }

@@ -20,15 +20,19 @@ type Writer struct {
 	target, tmp string
 	link        *Writer // an earlier site whose identical files are linked
 
-	mu    sync.Mutex
-	dirs  map[string]*dirOnce
-	sums  map[string]uint64 // hash of each file put, for linking
-	seed  maphash.Seed
-	err   error
-	jobs  chan job
-	wg    sync.WaitGroup
-	flush sync.Once // of link, before the first Put
-	done  bool
+	mu   sync.Mutex
+	dirs map[string]*dirOnce
+	sums map[string]uint64 // hash of each file put, for linking
+	// written holds each file put once its write is over: true if it
+	// was written. settled (on mu) is signalled whenever a file is added,
+	// for a writer linking to this one that waits for a file in flight.
+	written map[string]bool
+	settled sync.Cond
+	seed    maphash.Seed
+	err     error
+	jobs    chan job
+	wg      sync.WaitGroup
+	done    bool
 }
 
 // dirOnce makes one directory once, whichever writer needs it first; the
@@ -50,9 +54,9 @@ type job struct {
 
 // NewWriter starts writing a site that will replace target. With link
 // set, a file whose name and bytes equal one that link was given is made
-// a hard link to it where the file system allows; link must be given no
-// more files once this writer is, and must not be committed or aborted
-// before it.
+// a hard link to it where the file system allows (once link has written
+// it, so both sites may be written at once); link must not be committed
+// or aborted before this writer.
 func NewWriter(target string, link *Writer) (*Writer, error) {
 	target = filepath.Clean(target)
 	parent := filepath.Dir(target)
@@ -69,7 +73,8 @@ func NewWriter(target string, link *Writer) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{target: target, tmp: tmp, link: link, dirs: map[string]*dirOnce{},
-		sums: map[string]uint64{}, seed: maphash.MakeSeed(), jobs: make(chan job, 4*writers)}
+		sums: map[string]uint64{}, written: map[string]bool{}, seed: maphash.MakeSeed(), jobs: make(chan job, 4*writers)}
+	w.settled.L = &w.mu
 	if link != nil {
 		w.seed = link.seed
 	}
@@ -100,10 +105,6 @@ func (w *Writer) PutOwned(name string, data []byte, done func()) error {
 	if !validPath(name) {
 		return w.fail(fmt.Errorf("publish: refusing to write %q: not a clean relative path", name))
 	}
-	if w.link != nil {
-		// Files are linked only once they exist.
-		w.flush.Do(func() { w.link.wait() })
-	}
 	sum := maphash.Bytes(w.seed, data)
 	if err := w.register(name, sum); err != nil {
 		return err
@@ -127,7 +128,6 @@ func (w *Writer) PutLinked(name string, read func() ([]byte, error)) error {
 		}
 		return w.Put(name, data)
 	}
-	w.flush.Do(func() { l.wait() })
 	l.mu.Lock()
 	sum, ok := l.sums[name]
 	l.mu.Unlock()
@@ -205,9 +205,14 @@ func (w *Writer) fail(err error) error {
 
 func (w *Writer) work() {
 	for j := range w.jobs {
-		if err := w.write(j); err != nil {
-			w.fail(err)
+		err := w.write(j)
+		w.mu.Lock()
+		w.written[j.name] = err == nil
+		if err != nil && w.err == nil {
+			w.err = err
 		}
+		w.mu.Unlock()
+		w.settled.Broadcast()
 		if j.done != nil {
 			j.done()
 		}
@@ -220,7 +225,7 @@ func (w *Writer) write(j job) error {
 	}
 	full := filepath.Join(w.tmp, filepath.FromSlash(j.name))
 	if j.read != nil {
-		if os.Link(filepath.Join(w.link.tmp, filepath.FromSlash(j.name)), full) == nil {
+		if w.link.has(j.name, 0, false) && os.Link(filepath.Join(w.link.tmp, filepath.FromSlash(j.name)), full) == nil {
 			return nil
 		}
 		data, err := j.read()
@@ -230,10 +235,7 @@ func (w *Writer) write(j job) error {
 		return createFile(full, data)
 	}
 	if l := w.link; l != nil {
-		l.mu.Lock()
-		sum, ok := l.sums[j.name]
-		l.mu.Unlock()
-		if ok && sum == j.sum {
+		if l.has(j.name, j.sum, true) {
 			src := filepath.Join(l.tmp, filepath.FromSlash(j.name))
 			// The hash only says where to look: the bytes decide, so a
 			// collision can never put another site's file here.
@@ -243,6 +245,23 @@ func (w *Writer) write(j job) error {
 		}
 	}
 	return createFile(full, j.data)
+}
+
+// has reports whether w has written the file name (with bytes of hash sum
+// when match is set), waiting for it while it is queued or being written.
+func (w *Writer) has(name string, sum uint64, match bool) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	put, ok := w.sums[name]
+	if !ok || match && put != sum {
+		return false
+	}
+	for {
+		if ok, over := w.written[name]; over {
+			return ok
+		}
+		w.settled.Wait()
+	}
 }
 
 // wait blocks until every queued file is written; no Put may follow.
