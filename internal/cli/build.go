@@ -194,7 +194,7 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	}
 	// Pages go to disk as they are rendered: a large site is never held
 	// in memory whole. The public site links the files it shares with
-	// the internal one, which is built first.
+	// the internal one.
 	in, err := publish.NewWriter(outPath(opts.Root, opts.InternalOut), nil)
 	if err != nil {
 		return err

@@ -388,9 +388,15 @@ func (p *Project) DropSyntax() {
 // project must not be checked, updated or rendered afterwards.
 func (p *Project) DropText() {
 	for _, a := range p.Articles {
-		a.Body = nil
-		if a.Source != nil {
-			a.Source.Data = nil
-		}
+		a.DropText()
+	}
+}
+
+// DropText is Project.DropText for one article, for a builder that is done
+// with it before the others.
+func (a *Article) DropText() {
+	a.Body = nil
+	if a.Source != nil {
+		a.Source.Data = nil
 	}
 }

@@ -45,8 +45,11 @@ func (r *run) pagesAndIndex() error {
 // search index and the sitemap, with kb making the KB pages.
 func (r *run) pageSteps(kb func() error) []func() error {
 	steps := []func() error{
-		r.articlePages, r.listing, r.partnerPages, kb, r.notFound, r.static,
+		r.listing, r.partnerPages, kb, r.notFound, r.static,
 		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
+	}
+	if !r.articlesDone {
+		steps = append(steps, r.articlePages)
 	}
 	if r.info.Internal {
 		steps = append(steps, r.dashboard, func() error { return r.dashboardPages(r.v.partners) }, r.calendar)
@@ -82,6 +85,61 @@ func (r *run) renderArticles() error {
 		r.bodies[a.Path] = out[i].out
 		r.cached[a.Path] = out[i]
 	}
+	return nil
+}
+
+// articlesBoth renders the bodies of both sites' articles and writes each
+// article's pages as soon as its bodies are rendered, keeping of a body
+// only what the other pages need (its summary and search analysis). A body
+// is rendered once for both sites where every link resolves the same on
+// both. Held until every page was made, the bodies' HTML was most of a
+// large build's live memory. With drop, each article's text goes once its
+// bodies are rendered.
+func articlesBoth(in, pub *run, drop bool) error {
+	arts := in.v.articles
+	inOut := make([]renderedArticle, len(arts))
+	pubOut := make([]*renderedArticle, len(arts))
+	errs := make([]error, len(arts))
+	parallel(len(arts), func(i int) {
+		a := arts[i]
+		cb, err := render(in, a)
+		if err == nil {
+			err = in.articlePage(a, cb.out)
+		}
+		if err == nil && pub.v.hasArticle(a) {
+			pb := cb
+			if !resolvesAsBefore(pub, cb) {
+				pb, err = render(pub, a)
+			}
+			if err == nil {
+				err = pub.articlePage(a, pb.out)
+				pubOut[i] = &renderedArticle{summary: pb.out.summary, analysis: pb.out.analysis}
+			}
+		}
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		inOut[i] = renderedArticle{summary: cb.out.summary, analysis: cb.out.analysis}
+		if drop {
+			a.DropText()
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	in.bodies = make(map[string]renderedArticle, len(arts))
+	pub.bodies = make(map[string]renderedArticle, len(pub.v.articles))
+	for i, a := range arts {
+		in.bodies[a.Path] = inOut[i]
+		if pubOut[i] != nil {
+			pub.bodies[a.Path] = *pubOut[i]
+		}
+	}
+	if len(pub.bodies) != len(pub.v.articles) {
+		return fmt.Errorf("site: %d public articles are not on the internal site", len(pub.v.articles)-len(pub.bodies))
+	}
+	in.articlesDone, pub.articlesDone = true, true
 	return nil
 }
 
@@ -502,12 +560,11 @@ func (r *run) parentCrumbs(u string, sections map[string]*kbSection) []Link {
 
 func (r *run) articlePages() error {
 	errs := make([]error, len(r.v.articles))
-	parallel(len(r.v.articles), func(i int) { errs[i] = r.articlePage(r.v.articles[i]) })
+	parallel(len(r.v.articles), func(i int) { errs[i] = r.articlePage(r.v.articles[i], r.bodies[r.v.articles[i].Path]) })
 	return errors.Join(errs...)
 }
 
-func (r *run) articlePage(a *project.Article) error {
-	body := r.bodies[a.Path]
+func (r *run) articlePage(a *project.Article, body renderedArticle) error {
 	ap := &ArticlePage{Title: a.Title, Author: a.Author, Summary: a.Summary, Date: a.Date, Body: body.html,
 		SourcePath: a.Path, Internal: a.Internal()}
 	for _, h := range body.headings {

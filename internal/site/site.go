@@ -188,8 +188,10 @@ func (f filesSink) Put(name string, data []byte) error {
 	return nil
 }
 
-// BuildBothTo is BuildBoth with each site's files going to a sink: the
-// internal site's first, then the public site's.
+// BuildBothTo is BuildBoth with each site's files going to a sink. The
+// article pages of both come first, each as soon as its body is rendered
+// (see articlesBoth), then the internal site's other files, then the
+// public site's.
 func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	in := b.newRun(p, Internal, newView(p, Internal))
 	in.sink = internal
@@ -198,12 +200,7 @@ func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	if _, ok := public.(linkedSink); ok {
 		in.assetStamps = map[string]project.Stamp{}
 	}
-	// Both sites' bodies are rendered before any page is made, so that
-	// the text they come from can go before the pages are written.
-	if err := in.renderArticles(); err != nil {
-		return err
-	}
-	if err := pub.renderArticles(); err != nil {
+	if err := articlesBoth(in, pub, b.opts.DropText); err != nil {
 		return err
 	}
 	if b.opts.DropText {
@@ -243,6 +240,9 @@ type run struct {
 	files publish.Files
 	// rendered articles, by path
 	bodies map[string]renderedArticle
+	// articlesDone says the article pages are written (by articlesBoth)
+	// and bodies hold no HTML.
+	articlesDone bool
 	// cached are the bodies with the links they resolved, for reuse by
 	// from-runs.
 	cached map[string]*cachedBody
