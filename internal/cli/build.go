@@ -131,18 +131,20 @@ func checkOutputs(o *BuildOptions) error {
 }
 
 // buildGOGC is the build's GOGC unless the environment sets one.
-const buildGOGC = 50
+const buildGOGC = 75
 
 func buildRun(env *Env, opts *BuildOptions) error {
 	start := time.Now()
 	if env.Getenv("GOGC") == "" {
-		// Most of a build's heap lives to its end (the project, every
-		// rendered body and its search analysis), so Go's default GOGC of
-		// 100 lets the heap grow to twice that before collecting. At 50
-		// the peak is a sixth lower (725 to 599 MiB at 10,000 articles)
-		// for 13% more CPU time: at 50,000 articles the peak is 2.8 GiB,
-		// where a CI runner's memory is a limit and an eighth of the
-		// time is not. GOGC, when set, wins.
+		// Much of a build's heap lives to its end (the project, every
+		// article's search analysis), so Go's default GOGC of 100 lets
+		// the heap grow to twice that before collecting. At 10,000
+		// articles the peak is 425, 490 and 545 MiB at GOGC 50, 75 and
+		// 100, for 26, 23 and 21 CPU-s; at 50,000 articles 75 peaks at
+		// 2.1 GiB. At 75 the peak stays well under GOGC 50's before
+		// article pages were written as their bodies were rendered (605
+		// MiB, 3 GiB), for a tenth less CPU time: at scale a CI runner's
+		// memory is the tighter limit. GOGC, when set, wins.
 		defer debug.SetGCPercent(debug.SetGCPercent(buildGOGC))
 	}
 	fsys, err := contentFS(opts)
