@@ -280,19 +280,27 @@ func TestPutOwnedHandsDataBack(t *testing.T) {
 	}
 }
 
+// linkedWriters starts writers of an internal and a public site in dir,
+// the public one linking to the internal one.
+func linkedWriters(t *testing.T, dir string) (in, pub *Writer) {
+	t.Helper()
+	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err = NewWriter(filepath.Join(dir, "public"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, pub
+}
+
 // TestPutLinked checks that PutLinked links the linked writer's file
 // without reading, and writes what read gives where there is nothing to
 // link to.
 func TestPutLinked(t *testing.T) {
 	dir := t.TempDir()
-	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := NewWriter(filepath.Join(dir, "public"), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, pub := linkedWriters(t, dir)
 	if err := in.Put("files/a.png", []byte("A")); err != nil {
 		t.Fatal(err)
 	}
@@ -356,14 +364,7 @@ func TestPutLinked(t *testing.T) {
 // has started.
 func TestWritersLinkWhileBothWrite(t *testing.T) {
 	dir := t.TempDir()
-	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := NewWriter(filepath.Join(dir, "public"), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, pub := linkedWriters(t, dir)
 	const n = 300
 	for i := range n {
 		shared := fmt.Sprintf("kb/a%d/index.html", i)
