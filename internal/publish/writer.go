@@ -24,7 +24,7 @@ type Writer struct {
 	dirs map[string]*dirOnce
 	sums map[string]uint64 // hash of each file put, for linking
 	// written holds each file put once its write is over: true if it
-	// was written. settled (on mu) is signalled whenever a file is added,
+	// was written. settled (on mu) is signalled whenever a write is over,
 	// for a writer linking to this one that waits for a file in flight.
 	written map[string]bool
 	settled sync.Cond
