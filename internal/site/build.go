@@ -58,32 +58,19 @@ func (r *run) pageSteps(kb func() error) []func() error {
 }
 
 // renderArticles renders every article of the view on all cores with the
-// one shared Markdown engine. A body the from-run rendered is reused where
-// every link resolves here as it did there.
+// one shared Markdown engine (a site built on its own; BuildBothTo renders
+// both sites' with articlesBoth).
 func (r *run) renderArticles() error {
-	var prev map[string]*cachedBody
-	if r.from != nil {
-		prev = r.from.cached
-	}
 	arts := r.v.articles
 	out := make([]*cachedBody, len(arts))
 	errs := make([]error, len(arts))
-	parallel(len(arts), func(i int) {
-		a := arts[i]
-		if cb := prev[a.Path]; cb != nil && cb.art == a && resolvesAsBefore(r, cb) {
-			out[i] = cb
-			return
-		}
-		out[i], errs[i] = render(r, a)
-	})
+	parallel(len(arts), func(i int) { out[i], errs[i] = render(r, arts[i]) })
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	r.bodies = make(map[string]renderedArticle, len(arts))
-	r.cached = make(map[string]*cachedBody, len(arts))
 	for i, a := range arts {
 		r.bodies[a.Path] = out[i].out
-		r.cached[a.Path] = out[i]
 	}
 	return nil
 }
@@ -619,7 +606,7 @@ func (r *run) toc(ap *ArticlePage) error {
 		return nil
 	}
 	buf := r.b.bufs.Get().(*bytes.Buffer)
-	defer r.b.bufs.Put(buf)
+	defer r.release(buf)
 	buf.Reset()
 	if err := t.ExecuteTemplate(buf, "toc", ap.TOC); err != nil {
 		return fmt.Errorf("render %s: %w", ap.SourcePath, err)

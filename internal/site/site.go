@@ -243,11 +243,8 @@ type run struct {
 	// articlesDone says the article pages are written (by articlesBoth)
 	// and bodies hold no HTML.
 	articlesDone bool
-	// cached are the bodies with the links they resolved, for reuse by
-	// from-runs.
-	cached map[string]*cachedBody
-	// from is a finished run of the same project for the other audience:
-	// its bodies are reused where they fit.
+	// from is the run of the same project for the other audience whose
+	// asset files this run links (see assets).
 	from *run
 	// sink, when set, takes the files instead of files; sinkErr is its
 	// first error.
