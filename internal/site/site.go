@@ -272,6 +272,17 @@ type run struct {
 	// groupsNow are the same for kbSections. Only the kb step uses them.
 	tops, topsNow     map[string]sectionTop
 	groups, groupsNow *kbGroups
+	// chrome holds the site header and footer by page kind (see
+	// run.chromeOf), made on the first page of each kind.
+	chromeMu sync.Mutex
+	chrome   map[string]chrome
+}
+
+// chrome is what every page of one kind on one site shows around its own
+// content.
+type chrome struct {
+	header, footer template.HTML
+	err            error
 }
 
 // sectionTop is a section's top five on the KB home and the articles
@@ -415,6 +426,11 @@ func (r *run) exec(name string, p *Page) error {
 	if t == nil {
 		return fmt.Errorf("render %s: no template for page kind %q", p.Path, p.Kind)
 	}
+	c := r.chromeOf(t, p.Kind)
+	if c.err != nil {
+		return fmt.Errorf("render %s: %w", p.Path, c.err)
+	}
+	p.Header, p.Footer = c.header, c.footer
 	// Pages are executed into a reused buffer: growing a fresh buffer
 	// for each of tens of thousands of pages cost more than executing the
 	// templates.
@@ -426,6 +442,35 @@ func (r *run) exec(name string, p *Page) error {
 	}
 	r.putBuffer(name, buf)
 	return nil
+}
+
+// chromeOf returns the header and footer of pages of kind, executing
+// base.html's "site-header" and "site-footer" the first time. They were a
+// third of the time of executing an article page, the same for every page
+// of a kind, so they are given only .Site and .Kind. A root's own
+// base.html that does not define them gets empty ones.
+func (r *run) chromeOf(t *template.Template, kind string) chrome {
+	r.chromeMu.Lock()
+	defer r.chromeMu.Unlock()
+	if c, ok := r.chrome[kind]; ok {
+		return c
+	}
+	var c chrome
+	p := &Page{Site: r.info, Kind: kind}
+	part := func(name string) template.HTML {
+		if c.err != nil || t.Lookup(name) == nil {
+			return ""
+		}
+		var b strings.Builder
+		c.err = t.ExecuteTemplate(&b, name, p)
+		return template.HTML(b.String())
+	}
+	c.header, c.footer = part("site-header"), part("site-footer")
+	if r.chrome == nil {
+		r.chrome = map[string]chrome{}
+	}
+	r.chrome[kind] = c
+	return c
 }
 
 func sortArticles(links []ArticleLink) {

@@ -32,6 +32,11 @@ type Page struct {
 	Path        string // site path, e.g. "/kb/backup/x/"
 	Breadcrumb  []Link
 	NoIndex     bool // keep search engines off (internal site, 404)
+	// Header and Footer are base.html's "site-header" and "site-footer"
+	// as executed for this page's site and kind; those two templates see
+	// only .Site and .Kind, since their output is shared by every page of
+	// the kind.
+	Header, Footer template.HTML
 
 	Listing     *Listing
 	Partner     *PartnerPage
