@@ -144,8 +144,8 @@ type ArticlePage struct {
 	Authors                []string // from Git history when known
 	Body                   template.HTML
 	TOC                    []markdown.Heading // levels 2 and 3
-	// TOCHTML is TOC as the template "toc" renders it, executed once for
-	// the two places a page shows it (empty without such a template).
+	// TOCHTML is TOC as a list of links (see tocHTML), made once for the
+	// two places a page shows it.
 	TOCHTML    template.HTML
 	EditURL    string
 	SourcePath string
