@@ -45,9 +45,13 @@ func (r *run) pagesAndIndex() error {
 // pageSteps are the steps that make every file of the site but the
 // search index and the sitemap, with kb making the KB pages.
 func (r *run) pageSteps(kb func() error) []func() error {
+	assets := r.assets
+	if c := r.assetsCopied; c != nil {
+		assets = func() error { return <-c }
+	}
 	steps := []func() error{
 		r.listing, r.partnerPages, kb, r.notFound, r.static,
-		r.assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
+		assets, r.feed, r.apiPartners, r.apiArticles, r.robots,
 	}
 	if !r.articlesDone {
 		steps = append(steps, r.articlePages)

@@ -200,7 +200,15 @@ func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	if _, ok := public.(linkedSink); ok {
 		in.assetStamps = map[string]project.Stamp{}
 	}
+	// The internal site's assets are copied while the articles render.
+	// Reading and writing tens of thousands of small files waits on the
+	// disk more than it uses a core; as one step after the articles it was
+	// the last to finish, with the other core idle.
+	copied := make(chan error, 1)
+	go func() { copied <- in.assets() }()
+	in.assetsCopied = copied
 	if err := articlesBoth(in, pub, b.opts.DropText); err != nil {
+		<-copied
 		return err
 	}
 	if b.opts.DropText {
@@ -243,6 +251,9 @@ type run struct {
 	// articlesDone says the article pages are written (by articlesBoth)
 	// and bodies hold no HTML.
 	articlesDone bool
+	// assetsCopied, when set, is where the copy of the assets started
+	// before the other steps (see BuildBothTo) reports its end.
+	assetsCopied <-chan error
 	// from is the run of the same project for the other audience whose
 	// asset files this run links (see assets).
 	from *run
