@@ -2,12 +2,15 @@ package publish
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 )
 
 func TestWriteReplacesWholeTree(t *testing.T) {
@@ -393,5 +396,76 @@ func TestWritersLinkWhileBothWrite(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(dir, "internal", "internal/a7/index.html")); err != nil || string(got) != "page 7" {
 		t.Errorf("a file put to the internal site after the public one started: %q, %v", got, err)
+	}
+}
+
+// TestPutCopy copies files from a directory and from an fs.FS that is not
+// one, lets a linking writer link a copy, and fails the commit, leaving
+// the target alone, when a file cannot be opened.
+func TestPutCopy(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB, more than one read
+	if err := os.WriteFile(filepath.Join(src, "big.png"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open := func(fsys fs.FS, name string) func() (fs.File, error) {
+		return func() (fs.File, error) { return fsys.Open(name) }
+	}
+	mem := fstest.MapFS{"mem.svg": {Data: []byte("<svg/>")}}
+
+	in, pub := linkedWriters(t, dir)
+	if err := in.PutCopy("img/big.png", open(os.DirFS(src), "big.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.PutCopy("img/mem.svg", open(mem, "mem.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if in.PutCopy("../out.png", open(mem, "mem.svg")) == nil {
+		t.Error("PutCopy took a path outside the site")
+	}
+	if CommitAll(pub, in) == nil {
+		t.Fatal("a writer committed after refusing a path")
+	}
+	in, pub = linkedWriters(t, dir)
+	if err := in.PutCopy("img/big.png", open(os.DirFS(src), "big.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.PutCopy("img/mem.svg", open(mem, "mem.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.PutLinked("img/big.png", func() ([]byte, error) { return nil, errors.New("read: the copy should have been linked") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := CommitAll(pub, in); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]byte{"internal/img/big.png": big, "internal/img/mem.svg": []byte("<svg/>"), "public/img/big.png": big} {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %d bytes, %v; want the %d bytes of the source", name, len(got), err, len(want))
+		}
+	}
+	a, err1 := os.Stat(filepath.Join(dir, "internal/img/big.png"))
+	b, err2 := os.Stat(filepath.Join(dir, "public/img/big.png"))
+	if err1 != nil || err2 != nil || !os.SameFile(a, b) {
+		t.Errorf("img/big.png is not one file in both sites (%v, %v)", err1, err2)
+	}
+
+	// A source that cannot be opened fails the commit; the site stays.
+	in, err := NewWriter(filepath.Join(dir, "internal"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.PutCopy("img/gone.png", open(os.DirFS(src), "gone.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Commit(); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Commit = %v, want the open error", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "internal/img/big.png")); err != nil || !bytes.Equal(got, big) {
+		t.Errorf("after the failed commit internal/img/big.png = %d bytes, %v; want the last site kept", len(got), err)
 	}
 }

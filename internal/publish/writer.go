@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -50,6 +52,8 @@ type job struct {
 	// read, when set, marks a file to link from the linked writer (see
 	// PutLinked); data is nil.
 	read func() ([]byte, error)
+	// open, when set, marks a file to copy (see PutCopy); data is nil.
+	open func() (fs.File, error)
 }
 
 // NewWriter starts writing a site that will replace target. With link
@@ -146,6 +150,27 @@ func (w *Writer) PutLinked(name string, read func() ([]byte, error)) error {
 	return nil
 }
 
+// PutCopy queues the file open returns to be copied as name. Its bytes
+// need not pass through the process: a copy from an *os.File (what
+// os.DirFS opens) is left to the kernel. A writer linking to this one may
+// link the copy with PutLinked; a Put of the same name there writes its
+// own file, as the copy's bytes are not known to compare with.
+func (w *Writer) PutCopy(name string, open func() (fs.File, error)) error {
+	if !validPath(name) {
+		return w.fail(fmt.Errorf("publish: refusing to write %q: not a clean relative path", name))
+	}
+	if err := w.register(name, unknownSum); err != nil {
+		return err
+	}
+	w.jobs <- job{name: name, open: open}
+	return nil
+}
+
+// unknownSum stands for the hash of a copied file. A file put with bytes
+// that happen to hash to it is compared byte for byte before it is linked
+// (see write), so the stand-in can never link the wrong file.
+const unknownSum = 0
+
 // register records that name is being written with bytes of hash sum,
 // unless the writer is finished or failed or name came before.
 func (w *Writer) register(name string, sum uint64) error {
@@ -224,6 +249,9 @@ func (w *Writer) write(j job) error {
 		return err
 	}
 	full := filepath.Join(w.tmp, filepath.FromSlash(j.name))
+	if j.open != nil {
+		return copyFile(full, j.open)
+	}
 	if j.read != nil {
 		if w.link.has(j.name, 0, false) && os.Link(filepath.Join(w.link.tmp, filepath.FromSlash(j.name)), full) == nil {
 			return nil
@@ -245,6 +273,25 @@ func (w *Writer) write(j job) error {
 		}
 	}
 	return createFile(full, j.data)
+}
+
+// copyFile creates name with the bytes of the file open returns.
+func copyFile(name string, open func() (fs.File, error)) error {
+	src, err := open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	// From one *os.File to another, io.Copy is copy_file_range on Linux.
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return &os.PathError{Op: "copy", Path: name, Err: err}
+	}
+	return dst.Close()
 }
 
 // has reports whether w has written the file name (with bytes of hash sum

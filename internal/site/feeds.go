@@ -154,6 +154,16 @@ func (r *run) assets() error {
 				r.assetStamps[name] = st
 			}
 		}
+		if _, ok := r.sink.(copySink); ok {
+			r.putCopy(name, func() (fs.File, error) {
+				f, err := r.p.FS.Open(as.Path)
+				if err != nil {
+					return nil, fmt.Errorf("asset %s: %w", as.Path, err)
+				}
+				return f, nil
+			})
+			continue
+		}
 		data, err := read()
 		if err != nil {
 			return err

@@ -181,6 +181,13 @@ type ownedSink interface {
 	PutOwned(name string, data []byte, done func()) error
 }
 
+// copySink is a Sink that can copy a file it is given open (see
+// publish.Writer.PutCopy), so that assets need not be read into memory.
+type copySink interface {
+	Sink
+	PutCopy(name string, open func() (fs.File, error)) error
+}
+
 type filesSink publish.Files
 
 func (f filesSink) Put(name string, data []byte) error {
@@ -366,6 +373,14 @@ func (r *run) putLinked(name string, read func() ([]byte, error)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sendLocked(name, func() error { return r.sink.(linkedSink).PutLinked(name, read) })
+}
+
+// putCopy puts name as a copy of the file open returns, which r.sink must
+// allow (it is a copySink).
+func (r *run) putCopy(name string, open func() (fs.File, error)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sendLocked(name, func() error { return r.sink.(copySink).PutCopy(name, open) })
 }
 
 // sendLocked gives name to the sink with give, unless it was given
