@@ -91,8 +91,9 @@ median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"} else if(NR%2){pr
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # timed NAME SIZE RUN CMD...: runs CMD under GNU time, appends
-# "size name run wall cpu rss_kib status render_wall render_cpu" to runs.tsv
-# (runs <= 0 are warm-ups).
+# "size name run wall cpu rss_kib status render_wall render_cpu sys" to
+# runs.tsv (runs <= 0 are warm-ups). cpu is user + sys; sys is apart
+# because the file system's state moves it run to run (see Session 8).
 timed() {
 	local name=$1 size=$2 run=$3; shift 3
 	local tf="$WORK/logs/time.$name.$size.$run" lf="$WORK/logs/$name.$size.$run.log" st=0
@@ -104,8 +105,8 @@ timed() {
 		rw=$(sed -n 's/.*render_wall=\([0-9.]*\).*/\1/p' "$lf")
 		rc=$(sed -n 's/.*render_cpu=\([0-9.]*\).*/\1/p' "$lf")
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$run" "$wall" \
-		"$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')" "$rss" "$st" "$rw" "$rc" >>"$WORK/runs.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$run" "$wall" \
+		"$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')" "$rss" "$st" "$rw" "$rc" "$sys" >>"$WORK/runs.tsv"
 	if [ "$st" != 0 ]; then
 		log "  $name run $run exited $st; last lines of $lf:"
 		tail -n 5 "$lf" | sed 's/^/    /' >&2
@@ -190,10 +191,10 @@ for M in $SIZES; do
 	# col SIZE NAME FIELD: median of a runs.tsv column over the timed runs
 	col() { awk -v m="$1" -v n="$2" -v f="$3" '$1==m && $2==n && $3>0 && $7==0 {print $f}' "$WORK/runs.tsv" | median; }
 	failed() { awk -v m="$1" -v n="$2" '$1==m && $2==n && $3>0 && $7!=0' "$WORK/runs.tsv" | wc -l; }
-	ow=$(col "$M" ours 4) oc=$(col "$M" ours 5) orss=$(col "$M" ours 6)
-	cw=$(col "$M" cached 4) cc=$(col "$M" cached 5) crss=$(col "$M" cached 6)
-	hw=$(col "$M" hugo 4) hc=$(col "$M" hugo 5) hrss=$(col "$M" hugo 6)
-	fw=$(col "$M" floor 4) fc=$(col "$M" floor 5) frss=$(col "$M" floor 6)
+	ow=$(col "$M" ours 4) oc=$(col "$M" ours 5) orss=$(col "$M" ours 6) os=$(col "$M" ours 10)
+	cw=$(col "$M" cached 4) cc=$(col "$M" cached 5) crss=$(col "$M" cached 6) cs=$(col "$M" cached 10)
+	hw=$(col "$M" hugo 4) hc=$(col "$M" hugo 5) hrss=$(col "$M" hugo 6) hs=$(col "$M" hugo 10)
+	fw=$(col "$M" floor 4) fc=$(col "$M" floor 5) frss=$(col "$M" floor 6) fs=$(col "$M" floor 10)
 	frw=$(col "$M" floor 8) frc=$(col "$M" floor 9)
 	files() { [ -d "$1" ] && find "$1" -type f | wc -l || echo 0; }
 	mib() { awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}'; }
@@ -205,18 +206,18 @@ for M in $SIZES; do
 		echo
 		echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after. Medians of $RUNS runs."
 		echo
-		echo "| build | wall s | CPU s (user+sys) | peak RSS MiB | RSS KiB/article | files written |"
-		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-		echo "| ours (public + internal site), no cache | $ow | $oc | $(mib "$orss") | $(kpa "$orss") | $(files "$OUT/ours-$RUNS") + $(files "$OUT/ours-internal-$RUNS") |"
-		[ "$CACHED" = 1 ] && echo "| ours, cache of the run before | $cw | $cc | $(mib "$crss") | $(kpa "$crss") | $(files "$OUT/cached-$RUNS") + $(files "$OUT/cached-internal-$RUNS") |"
-		echo "| Hugo $HUGO_VERSION | $hw | $hc | $(mib "$hrss") | $(kpa "$hrss") | $(files "$OUT/hugo-$RUNS") |"
-		echo "| floor: render bodies only | $frw | $frc | $(mib "$frss") | $(kpa "$frss") | 0 |"
-		echo "| floor process (read + render) | $fw | $fc | | | |"
-		echo "| **ours / Hugo** | **$(ratio "$ow" "$hw")** | **$(ratio "$oc" "$hc")** | **$(ratio "$orss" "$hrss")** | | |"
-		echo "| ours / floor | $(ratio "$ow" "$frw") | $(ratio "$oc" "$frc") | $(ratio "$orss" "$frss") | | |"
+		echo "| build | wall s | CPU s (user+sys) | of which sys | peak RSS MiB | RSS KiB/article | files written |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+		echo "| ours (public + internal site), no cache | $ow | $oc | $os | $(mib "$orss") | $(kpa "$orss") | $(files "$OUT/ours-$RUNS") + $(files "$OUT/ours-internal-$RUNS") |"
+		[ "$CACHED" = 1 ] && echo "| ours, cache of the run before | $cw | $cc | $cs | $(mib "$crss") | $(kpa "$crss") | $(files "$OUT/cached-$RUNS") + $(files "$OUT/cached-internal-$RUNS") |"
+		echo "| Hugo $HUGO_VERSION | $hw | $hc | $hs | $(mib "$hrss") | $(kpa "$hrss") | $(files "$OUT/hugo-$RUNS") |"
+		echo "| floor: render bodies only | $frw | $frc | | $(mib "$frss") | $(kpa "$frss") | 0 |"
+		echo "| floor process (read + render) | $fw | $fc | $fs | | | |"
+		echo "| **ours / Hugo** | **$(ratio "$ow" "$hw")** | **$(ratio "$oc" "$hc")** | $(ratio "$os" "$hs") | **$(ratio "$orss" "$hrss")** | | |"
+		echo "| ours / floor | $(ratio "$ow" "$frw") | $(ratio "$oc" "$frc") | | $(ratio "$orss" "$frss") | | |"
 		if [ "$CACHED" = 1 ]; then
-			echo "| **cached / Hugo** | **$(ratio "$cw" "$hw")** | **$(ratio "$cc" "$hc")** | **$(ratio "$crss" "$hrss")** | | |"
-			echo "| cached / floor | $(ratio "$cw" "$frw") | $(ratio "$cc" "$frc") | $(ratio "$crss" "$frss") | | |"
+			echo "| **cached / Hugo** | **$(ratio "$cw" "$hw")** | **$(ratio "$cc" "$hc")** | $(ratio "$cs" "$hs") | **$(ratio "$crss" "$hrss")** | | |"
+			echo "| cached / floor | $(ratio "$cw" "$frw") | $(ratio "$cc" "$frc") | | $(ratio "$crss" "$frss") | | |"
 		fi
 		of=$(failed "$M" ours) cf=$(failed "$M" cached) hf=$(failed "$M" hugo)
 		if [ "$of" != 0 ] || [ "$cf" != 0 ] || [ "$hf" != 0 ]; then
