@@ -360,7 +360,7 @@ func TestBuildWithAnalysisMatchesText(t *testing.T) {
 // buildFiles is build with the files collected, as Build does.
 func buildFiles(docs []Doc, cfg config) map[string][]byte {
 	files := map[string][]byte{}
-	build(docs, cfg, func(name string, data []byte) { files[name] = data })
+	build(docs, nil, cfg, func(name string, data []byte) { files[name] = data })
 	return files
 }
 
@@ -381,4 +381,55 @@ func TestBuildToStreams(t *testing.T) {
 		t.Fatalf("files put in order %v; want the manifest last", names)
 	}
 	assertSameFiles(t, Build(docs), got)
+}
+
+// Indexes built one after another with one Vocabulary, as the two sites
+// build theirs, are the files each makes with none: in any order, over
+// overlapping sets of docs, with analyses shared and not, and with terms
+// that are a title in one index and a body term in another.
+func TestBuildWithVocabulary(t *testing.T) {
+	all := smallCorpus()
+	for i := range all {
+		if all[i].Kind == "article" && i%3 != 0 {
+			all[i].Analysis = Analyze(all[i].Text)
+		}
+	}
+	// A body term of another doc as the only word of a title, and a
+	// title-only term no body has.
+	all = append(all,
+		Doc{URL: "/kb/x/vault/", Title: "vault", Kind: "article", Section: "Zzyzx", Text: "nothing", Analysis: Analyze("nothing")},
+		Doc{URL: "/kb/x/empty/", Title: "Quokka", Kind: "article", Analysis: Analyze("")})
+	var public, odd []Doc
+	for i, d := range all {
+		if i%2 == 0 {
+			public = append(public, d)
+		}
+		if i%5 == 1 {
+			odd = append(odd, d)
+		}
+	}
+	// The public site's docs are other values with the same analyses.
+	for i := range public {
+		public[i].URL = "pub" + public[i].URL
+	}
+	cfgs := map[string]config{
+		"default": {shardBytes: defaultShardBytes, chunkSize: defaultChunkSize},
+		"small":   {shardBytes: 512, chunkSize: 7},
+	}
+	for name, cfg := range cfgs {
+		for _, order := range [][]string{{"all", "public", "odd"}, {"odd", "public", "all"}, {"public", "public", "all"}} {
+			t.Run(name+"/"+strings.Join(order, ","), func(t *testing.T) {
+				sets := map[string][]Doc{"all": all, "public": public, "odd": odd}
+				v := NewVocabulary()
+				for _, set := range order {
+					got := map[string][]byte{}
+					build(sets[set], v, cfg, func(name string, data []byte) { got[name] = data })
+					assertSameFiles(t, buildFiles(sets[set], cfg), got)
+				}
+				if len(v.of) == 0 {
+					t.Error("the vocabulary remembered no analysis")
+				}
+			})
+		}
+	}
 }

@@ -331,3 +331,36 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 		Build(docs)
 	}
 }
+
+// BenchmarkBuildBothSites builds the indexes of two sites over the same
+// analyzed bodies, the second over two thirds of them, as BuildBothTo
+// does: with a shared Vocabulary and with none. Twenty terms of each body
+// are its own (version numbers, identifiers, names), which gives 200,000
+// terms, as many as bench/run.sh's 50,000-article root has.
+func BenchmarkBuildBothSites(b *testing.B) {
+	docs := syntheticCorpus(10000)
+	var public []Doc
+	for i := range docs {
+		for j := range 20 {
+			docs[i].Text += fmt.Sprintf(" v%d-%d", i, j)
+		}
+		docs[i].Analysis = Analyze(docs[i].Text)
+		if i%3 != 0 {
+			public = append(public, docs[i])
+		}
+	}
+	discard := func(string, []byte) {}
+	for _, shared := range []bool{false, true} {
+		b.Run(fmt.Sprintf("vocabulary=%v", shared), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var v *Vocabulary
+				if shared {
+					v = NewVocabulary()
+				}
+				BuildWith(v, docs, discard)
+				BuildWith(v, public, discard)
+			}
+		})
+	}
+}

@@ -216,7 +216,7 @@ func (r *run) searchIndex() error {
 		docs = append(docs, search.Doc{URL: r.url(a.URL), Title: a.Title, Kind: "article", Section: sec,
 			Summary: cmp.Or(a.Summary, body.summary), Analysis: body.analysis, Boost: boost})
 	}
-	search.BuildTo(docs, r.put)
+	search.BuildWith(r.vocab, docs, r.put)
 	return nil
 }
 

@@ -204,6 +204,10 @@ func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	in.sink = internal
 	pub := b.newRun(p, Public, newView(p, Public))
 	pub.sink, pub.from = public, in
+	// The public site's search index numbers its terms as the internal
+	// one did: every body it indexes the internal site indexed first.
+	in.vocab = search.NewVocabulary()
+	pub.vocab = in.vocab
 	if _, ok := public.(linkedSink); ok {
 		in.assetStamps = map[string]project.Stamp{}
 	}
@@ -261,6 +265,9 @@ type run struct {
 	// assetsCopied, when set, is where the copy of the assets started
 	// before the other steps (see BuildBothTo) reports its end.
 	assetsCopied <-chan error
+	// vocab, when set, numbers the terms of the search index; the runs
+	// of BuildBothTo share one (search.Vocabulary).
+	vocab *search.Vocabulary
 	// from is the run of the same project for the other audience whose
 	// asset files this run links (see assets).
 	from *run
