@@ -163,9 +163,12 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		bodies = openBodyCache(env, opts.Root)
 		if bodies != nil && setGC {
 			// The cache tables (every body's HTML and every article's
-			// checks) live to the end on top of the rest: at 10,000
+			// checks) live on top of the rest, the bodies until every
+			// article is rendered (site.Options.CloseBodies): at 10,000
 			// articles cached builds peaked at 589 to 644 MiB at GOGC 75
-			// and 525 to 541 at 50, with no CPU time to tell apart.
+			// and 525 to 541 at 50 while the bodies lived to the end, and
+			// at 567 to 596 and 512 to 516 once they did not, with no CPU
+			// time to tell apart.
 			debug.SetGCPercent(cachedBuildGOGC)
 		}
 		// Files that stat says are unchanged since a run read them are
@@ -202,7 +205,8 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	for _, n := range notices {
 		fmt.Fprintln(env.Stderr, n)
 	}
-	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist, DropText: true, Bodies: bodies})
+	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist,
+		DropText: true, Bodies: bodies, CloseBodies: true})
 	if err != nil {
 		return usageError{err}
 	}
@@ -226,8 +230,6 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err := publish.CommitAll(pub, in); err != nil {
 		return err
 	}
-	// Like the article cache, it can only cost the next build time.
-	_ = bodies.Save()
 	fmt.Fprintf(env.Stderr, "built %s (%d files) and %s (%d files) from %d articles and %d partners in %s\n",
 		opts.Out, pub.Len(), opts.InternalOut, in.Len(), len(p.Articles), len(p.Partners),
 		time.Since(start).Round(time.Millisecond))

@@ -48,11 +48,12 @@ type Table[V any] struct {
 	// background, so that decoding them overlaps the caller's own reading.
 	ready chan struct{}
 
-	mu    sync.Mutex
-	old   [shards]map[Key]V // as read, by shard (see shardOf)
-	used  [shards]map[Key]V // looked up or put in this run
-	dirty [shards]bool      // a Put happened: Save has something new to write
-	hits  int
+	mu     sync.Mutex
+	old    [shards]map[Key]V // as read, by shard (see shardOf)
+	used   [shards]map[Key]V // looked up or put in this run
+	dirty  [shards]bool      // a Put happened: Save has something new to write
+	hits   int
+	closed bool
 }
 
 // A shard file is a gob stream: a header, then one message per entry. One
@@ -182,6 +183,10 @@ func (t *Table[V]) Put(k Key, v V) {
 	}
 	i := shardOf(k)
 	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return
+	}
 	t.used[i][k] = v
 	t.dirty[i] = true
 	t.mu.Unlock()
@@ -213,6 +218,9 @@ func (t *Table[V]) Save() error {
 	<-t.ready
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.closed {
+		return nil
+	}
 	if err := os.MkdirAll(filepath.Dir(t.path), 0o755); err != nil {
 		return err
 	}
@@ -231,6 +239,23 @@ func (t *Table[V]) Save() error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// Close saves the table, then lets go of its entries: Get finds nothing
+// after it, Put keeps nothing and Save writes nothing; Hits still counts
+// the run's hits. A build closes its table once no Get can hit any more,
+// so that the entries (every rendered body, in a table of pages) are not
+// held to its end.
+func (t *Table[V]) Close() error {
+	if t == nil {
+		return nil
+	}
+	err := t.Save()
+	t.mu.Lock()
+	t.old, t.used, t.dirty = [shards]map[Key]V{}, [shards]map[Key]V{}, [shards]bool{}
+	t.closed = true
+	t.mu.Unlock()
+	return err
 }
 
 // writeShard replaces the file at name with shard i holding m. It encodes

@@ -270,3 +270,42 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// Close saves what Save would, then the table holds nothing: later Gets
+// miss, Puts are dropped and a later Save leaves the files as Close wrote
+// them.
+func TestClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.gob")
+	tb := Open[val](path, "salt")
+	k1, k2 := tb.Key([]byte("one")), tb.Key([]byte("two"))
+	tb.Put(k1, val{1, nil})
+	if _, ok := tb.Get(k1); !ok {
+		t.Fatal("miss before Close")
+	}
+	if err := tb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tb.Get(k1); ok {
+		t.Error("hit after Close")
+	}
+	tb.Put(k2, val{2, nil})
+	if n := tb.Len(); n != 0 {
+		t.Errorf("Len() = %d after Close", n)
+	}
+	if h := tb.Hits(); h != 1 {
+		t.Errorf("Hits() = %d after Close, want the 1 before it", h)
+	}
+	if err := tb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := Open[val](path, "salt")
+	if v, ok := again.Get(k1); !ok || v.N != 1 {
+		t.Errorf("Get(k1) = %+v, %v: Close did not save", v, ok)
+	}
+	if _, ok := again.Get(k2); ok {
+		t.Error("a Put after Close was saved")
+	}
+}

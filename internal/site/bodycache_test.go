@@ -101,3 +101,50 @@ func TestBodyCache(t *testing.T) {
 		entries = opts.Bodies.Len()
 	}
 }
+
+// TestCloseBodies builds with CloseBodies, as the build command does: the
+// table is saved and emptied by the time BuildBothTo returns, the sites
+// are those built without a cache, and the next build renders nothing.
+func TestCloseBodies(t *testing.T) {
+	root, dir := exampleRoot(t), t.TempDir()
+	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := site.Options{BaseURL: "https://marketplace.example.com/", RepoURL: "https://github.com/example/marketplace/edit/main/"}
+	plain, err := site.NewBuilder(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPub, wantIn, err := plain.BuildBoth(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, closing := range []bool{true, false} {
+		opts.Bodies, opts.CloseBodies = site.OpenBodyCache(dir, root), closing
+		b, err := site.NewBuilder(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, in := publish.Files{}, publish.Files{}
+		if err := b.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			site      string
+			got, want publish.Files
+		}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
+			for _, name := range sortedKeys(c.want) {
+				if !bytes.Equal(c.got[name], c.want[name]) {
+					t.Errorf("build %d: %s site: %s differs from a build without the cache", i, c.site, name)
+				}
+			}
+		}
+		switch hits, held := opts.Bodies.Hits(), opts.Bodies.Len(); {
+		case i == 0 && (hits != 0 || held != 0):
+			t.Errorf("first build: %d hits, %d bodies still held after BuildBothTo; want none", hits, held)
+		case i == 1 && (hits == 0 || hits != held):
+			t.Errorf("second build: %d bodies from the cache the first closed, %d used; want all", hits, held)
+		}
+	}
+}

@@ -89,8 +89,15 @@ type Options struct {
 	// for a one-shot build: the project cannot be built again.
 	DropText bool
 	// Bodies, when set, keeps rendered article bodies between builds: the
-	// caller opens it (OpenBodyCache) and saves it after the build.
+	// caller opens it (OpenBodyCache) and saves it after the build, unless
+	// CloseBodies is set.
 	Bodies *BodyCache
+	// CloseBodies makes BuildBothTo close Bodies (save it and let go of
+	// it, memo.Table.Close) as soon as both sites' bodies are rendered,
+	// for a one-shot build: held to the end, the table of every body
+	// raised the peak memory of a cached 10,000-article build by 80 MiB
+	// while its pages and search indexes were made.
+	CloseBodies bool
 }
 
 // Builder renders sites. It parses templates once and can build many times
@@ -221,6 +228,16 @@ func (b *Builder) BuildBothTo(p *project.Project, public, internal Sink) error {
 	if err := articlesBoth(in, pub, b.opts.DropText); err != nil {
 		<-copied
 		return err
+	}
+	if b.opts.CloseBodies {
+		// Saving a cache can only cost the next build time, not this
+		// one its result: its error is dropped, as callers did.
+		closed := make(chan struct{})
+		go func() {
+			defer close(closed)
+			_ = b.opts.Bodies.Close()
+		}()
+		defer func() { <-closed }()
 	}
 	if b.opts.DropText {
 		p.DropText()
