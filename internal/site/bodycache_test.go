@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,23 +73,7 @@ func TestBodyCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pub, in := publish.Files{}, publish.Files{}
-		if err := cached.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range []struct {
-			site      string
-			got, want publish.Files
-		}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
-			for _, name := range sortedKeys(c.want) {
-				if !bytes.Equal(c.got[name], c.want[name]) {
-					t.Errorf("%s: %s site: %s differs from a build without the cache", step.name, c.site, name)
-				}
-			}
-			if len(c.got) != len(c.want) {
-				t.Errorf("%s: %s site: %d files, %d without the cache", step.name, c.site, len(c.got), len(c.want))
-			}
-		}
+		pub, _ := buildBothToMaps(t, step.name+", against a build without the cache", cached, p, wantPub, wantIn)
 		if hits := opts.Bodies.Hits(); step.allCached && (hits != entries || hits == 0) {
 			t.Errorf("%s: %d bodies from the cache, want all %d", step.name, hits, entries)
 		}
@@ -107,39 +92,15 @@ func TestBodyCache(t *testing.T) {
 // are those built without a cache, and the next build renders nothing.
 func TestCloseBodies(t *testing.T) {
 	root, dir := exampleRoot(t), t.TempDir()
-	p, err := project.Open(os.DirFS(root), project.Options{AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, wantPub, wantIn := buildBoth(t, root)
 	opts := site.Options{BaseURL: "https://marketplace.example.com/", RepoURL: "https://github.com/example/marketplace/edit/main/"}
-	plain, err := site.NewBuilder(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantPub, wantIn, err := plain.BuildBoth(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i, closing := range []bool{true, false} {
 		opts.Bodies, opts.CloseBodies = site.OpenBodyCache(dir, root), closing
 		b, err := site.NewBuilder(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pub, in := publish.Files{}, publish.Files{}
-		if err := b.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range []struct {
-			site      string
-			got, want publish.Files
-		}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
-			for _, name := range sortedKeys(c.want) {
-				if !bytes.Equal(c.got[name], c.want[name]) {
-					t.Errorf("build %d: %s site: %s differs from a build without the cache", i, c.site, name)
-				}
-			}
-		}
+		buildBothToMaps(t, fmt.Sprintf("build %d, against a build without the cache", i), b, p, wantPub, wantIn)
 		switch hits, held := opts.Bodies.Hits(), opts.Bodies.Len(); {
 		case i == 0 && (hits != 0 || held != 0):
 			t.Errorf("first build: %d hits, %d bodies still held after BuildBothTo; want none", hits, held)

@@ -350,28 +350,36 @@ func TestBuildDroppingSyntaxAndText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, in := publish.Files{}, publish.Files{}
-	if err := b.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name      string
-		got, want publish.Files
-	}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
-		for _, name := range sortedKeys(c.want) {
-			if !bytes.Equal(c.got[name], c.want[name]) {
-				t.Errorf("%s site: %s differs when syntax and text are dropped", c.name, name)
-			}
-		}
-		if len(c.got) != len(c.want) {
-			t.Errorf("%s site: %d files with syntax and text dropped, %d without", c.name, len(c.got), len(c.want))
-		}
-	}
+	buildBothToMaps(t, "syntax and text dropped", b, p, wantPub, wantIn)
 	for _, a := range p.Articles {
 		if a.Body != nil || a.Source.Data != nil {
 			t.Fatalf("%s: text still held after the build", a.Path)
 		}
 	}
+}
+
+// buildBothToMaps builds p with b.BuildBothTo into maps and reports every
+// file that is not as in wantPub and wantIn, naming the case.
+func buildBothToMaps(t *testing.T, what string, b *site.Builder, p *project.Project, wantPub, wantIn publish.Files) (pub, in publish.Files) {
+	t.Helper()
+	pub, in = publish.Files{}, publish.Files{}
+	if err := b.BuildBothTo(p, &mapSink{files: pub}, &mapSink{files: in}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		site      string
+		got, want publish.Files
+	}{{"public", pub, wantPub}, {"internal", in, wantIn}} {
+		for _, name := range sortedKeys(c.want) {
+			if !bytes.Equal(c.got[name], c.want[name]) {
+				t.Errorf("%s: %s site: %s differs", what, c.site, name)
+			}
+		}
+		if len(c.got) != len(c.want) {
+			t.Errorf("%s: %s site: %d files, want %d", what, c.site, len(c.got), len(c.want))
+		}
+	}
+	return pub, in
 }
 
 // mapSink collects a site's files; BuildBothTo puts them from several
