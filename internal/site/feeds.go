@@ -136,12 +136,15 @@ func (r *run) assets() error {
 	}
 	for _, as := range r.v.assets {
 		name, _ := url.PathUnescape(strings.TrimPrefix(project.AssetURL(as.Path), "/"))
+		named := func(err error) error {
+			if err != nil {
+				return fmt.Errorf("asset %s: %w", as.Path, err)
+			}
+			return nil
+		}
 		read := func() ([]byte, error) {
 			data, err := fs.ReadFile(r.p.FS, as.Path)
-			if err != nil {
-				return nil, fmt.Errorf("asset %s: %w", as.Path, err)
-			}
-			return data, nil
+			return data, named(err)
 		}
 		if was, ok := stamps[name]; ok {
 			if now, ok := settledStamp(r.p.FS, as.Path); ok && now == was {
@@ -157,10 +160,7 @@ func (r *run) assets() error {
 		if _, ok := r.sink.(copySink); ok {
 			r.putCopy(name, func() (fs.File, error) {
 				f, err := r.p.FS.Open(as.Path)
-				if err != nil {
-					return nil, fmt.Errorf("asset %s: %w", as.Path, err)
-				}
-				return f, nil
+				return f, named(err)
 			})
 			continue
 		}
