@@ -29,6 +29,13 @@
 # per round of ours, cached and Hugo (12 GB for 10,000 articles, RUNS=5 and
 # a warm-up; 10 GB per round at 50,000).
 #
+# Nor does a run pay for the one before: each timed run starts after sync
+# (the last run's pages are on disk) and once the kernel's I/O pressure
+# (/proc/pressure/io, "some" over the last 10 s) is below QUIET percent.
+# This VM mounts its root with discard: a large deletion goes on trimming
+# for minutes after rm returns, and a build timed beside it took twice its
+# usual system time.
+#
 # Usage (from anywhere):
 #   bench/run.sh
 #   SIZES="1000 10000" RUNS=3 bench/run.sh
@@ -43,6 +50,9 @@
 #               and seed (default 0: a root is reused)
 #   REST        seconds to wait after deleting outputs before a timed run,
 #               default 65 (see above); 0 to not wait
+#   QUIET       I/O pressure (percent of time, avg10) a timed run waits to
+#               fall below, default 2; waits are logged and give up after
+#               QUIET_MAX seconds (default 900), the run going ahead anyway
 #   KEEP_GOING  1 to pass --keep-going to our build
 #   CACHED      0 to leave out the cached runs (default 1)
 #
@@ -58,6 +68,8 @@ SEED=${SEED:-1}
 WORK=${WORK:-/tmp/mp-bench}
 REGEN=${REGEN:-0}
 REST=${REST:-65}
+QUIET=${QUIET:-2}
+QUIET_MAX=${QUIET_MAX:-900}
 KEEP_GOING=${KEEP_GOING:-0}
 CACHED=${CACHED:-1}
 ASOF=2026-11-28
@@ -90,6 +102,25 @@ HUGO_VERSION=$(hugo version | cut -d' ' -f2)
 median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"} else if(NR%2){print a[(NR+1)/2]} else {printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# io_some: the share of the last 10 s in which some task waited for I/O
+# (percent); 0 where the kernel has no pressure stall information.
+io_some() { sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/io 2>/dev/null || echo 0; }
+
+# quiet: sync, then wait (up to QUIET_MAX s) for I/O pressure under QUIET.
+quiet() {
+	sync
+	local start=$SECONDS p
+	while p=$(io_some) && [ -n "$p" ] && awk -v p="$p" -v q="$QUIET" 'BEGIN{exit !(p >= q)}'; do
+		if [ $((SECONDS - start)) -ge "$QUIET_MAX" ]; then
+			log "  I/O pressure still ${p}% after ${QUIET_MAX} s; running anyway"
+			return 0
+		fi
+		sleep 2
+	done
+	[ $((SECONDS - start)) -ge 4 ] && log "  waited $((SECONDS - start)) s for I/O to quiet down"
+	return 0
+}
+
 # timed NAME SIZE RUN CMD...: runs CMD under GNU time, appends
 # "size name run wall cpu rss_kib status render_wall render_cpu sys" to
 # runs.tsv (runs <= 0 are warm-ups). cpu is user + sys; sys is apart
@@ -97,6 +128,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 timed() {
 	local name=$1 size=$2 run=$3; shift 3
 	local tf="$WORK/logs/time.$name.$size.$run" lf="$WORK/logs/$name.$size.$run.log" st=0
+	quiet
 	"$TIME" -f '%e %U %S %M' -o "$tf" "$@" >"$lf" 2>&1 || st=$?
 	read -r wall user sys rss < <(tail -n1 "$tf")
 	# The floor times its rendering itself (files already read): columns 8, 9.
