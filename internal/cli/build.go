@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/history"
 	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/project"
 	"github.com/marketplace-program/marketplace/internal/publish"
 	"github.com/marketplace-program/marketplace/internal/site"
@@ -156,6 +157,8 @@ func buildRun(env *Env, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
+	// One Markdown engine scans the bodies for validation and renders them.
+	md := markdown.New()
 	var p *project.Project
 	var bodies *site.BodyCache
 	if opts.Ref == "" {
@@ -174,9 +177,9 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		// Files that stat says are unchanged since a run read them are
 		// left unread: an article's text is read when its body is not in
 		// the body cache.
-		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf, SkipUnchanged: true})
+		p, err = openCached(env, opts.Root, fsys, project.Options{AsOf: opts.AsOf, SkipUnchanged: true, Markdown: md})
 	} else { // a commit's files stay out of the working tree's table
-		p, err = project.Open(fsys, project.Options{AsOf: opts.AsOf})
+		p, err = project.Open(fsys, project.Options{AsOf: opts.AsOf, Markdown: md})
 	}
 	if err != nil {
 		return err
@@ -206,7 +209,7 @@ func buildRun(env *Env, opts *BuildOptions) error {
 		fmt.Fprintln(env.Stderr, n)
 	}
 	b, err := site.NewBuilder(site.Options{BaseURL: opts.BaseURL, RepoURL: opts.EditURL, Templates: tmpl, History: hist,
-		DropText: true, Bodies: bodies, CloseBodies: true})
+		Markdown: md, DropText: true, Bodies: bodies, CloseBodies: true})
 	if err != nil {
 		return usageError{err}
 	}

@@ -85,8 +85,7 @@ func (a *Article) Internal() bool { return a.Audience == "internal" }
 // BodyPos turns an offset in the body into a position in the file.
 func (a *Article) BodyPos(off int) diag.Pos { return a.Source.Pos(a.BodyOffset + off) }
 
-func (p *Project) decodeArticles(v *schema.Validator, r *recall) {
-	md := markdown.New()
+func (p *Project) decodeArticles(v *schema.Validator, md *markdown.Engine, r *recall) {
 	p.Articles = make([]*Article, len(p.Repo.Articles))
 	results := make([]diag.List, len(p.Repo.Articles))
 	// Articles are independent: a bounded pool keeps every core busy on

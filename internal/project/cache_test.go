@@ -13,6 +13,7 @@ import (
 
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/memo"
 	"github.com/marketplace-program/marketplace/internal/testroot"
 )
@@ -297,4 +298,40 @@ func TestSkipUnchanged(t *testing.T) {
 	if p, _ := open(true, now); unread(p) != 0 {
 		t.Errorf("%d articles changed a moment ago were left unread", unread(p))
 	}
+}
+
+// TestSharedEngine opens the example root with a Markdown engine that is
+// rendering other bodies all the while, as build and serve share theirs
+// with the site, and requires the project Open makes with its own.
+func TestSharedEngine(t *testing.T) {
+	root := filepath.Join("..", "..")
+	asOf := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	want, err := Open(load.DirFS(root), Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := markdown.New()
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		body := []byte("# Other\n\nSee [setup](../setup.md#install) and <b>this</b>.\n\n```bash\necho hi\n```\n")
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := md.Render(body, markdown.RenderOptions{}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	got, err := Open(load.DirFS(root), Options{AsOf: asOf, Markdown: md})
+	close(stop)
+	<-stopped
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "shared engine", want, got)
 }

@@ -62,7 +62,7 @@ func NewIncremental(fsys fs.FS, opts Options) (*Incremental, error) {
 			return nil, err
 		}
 	}
-	return &Incremental{fsys: fsys, opts: opts, v: v, md: markdown.New()}, nil
+	return &Incremental{fsys: fsys, opts: opts, v: v, md: opts.engine()}, nil
 }
 
 // Project returns the current project, nil before the first Update.

@@ -22,6 +22,7 @@ import (
 	"github.com/marketplace-program/marketplace"
 	"github.com/marketplace-program/marketplace/internal/diag"
 	"github.com/marketplace-program/marketplace/internal/load"
+	"github.com/marketplace-program/marketplace/internal/markdown"
 	"github.com/marketplace-program/marketplace/internal/model"
 	"github.com/marketplace-program/marketplace/internal/points"
 	"github.com/marketplace-program/marketplace/internal/schema"
@@ -35,6 +36,10 @@ type Options struct {
 	// Schemas, when set, is reused instead of compiling the embedded
 	// schemas again (serve and benchmarks open many projects).
 	Schemas *schema.Validator
+	// Markdown, when set, scans the article bodies instead of an engine
+	// made for the purpose: a process that also renders them (build,
+	// serve) keeps one goldmark instance.
+	Markdown *markdown.Engine
 	// MaxFileSize bounds every file read; 0 means load's default.
 	MaxFileSize int64
 	// Cache, when set, remembers per-file results between runs (see
@@ -50,6 +55,14 @@ type Options struct {
 	// began stands in for the time the run began, for tests of the
 	// cache's distrust of files changed just before a run.
 	began time.Time
+}
+
+// engine is the Markdown engine that scans article bodies.
+func (o Options) engine() *markdown.Engine {
+	if o.Markdown != nil {
+		return o.Markdown
+	}
+	return markdown.New()
 }
 
 // Project is a checked content root.
@@ -183,7 +196,7 @@ func Open(fsys fs.FS, opts Options) (*Project, error) {
 	}
 	p.Rules = rules
 	p.decodePartners(v)
-	p.decodeArticles(v, r)
+	p.decodeArticles(v, opts.engine(), r)
 	p.recall = nil // only Open has a cache to answer from
 	p.Diags.Append(checkPartners(p))
 	p.indexLinks()

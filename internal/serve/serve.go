@@ -171,11 +171,12 @@ func New(opts Options) (*Server, error) {
 		opts.Log = io.Discard
 	}
 	fsys := load.DirFS(opts.Root)
-	in, err := project.NewIncremental(fsys, project.Options{AsOf: opts.AsOf})
+	md := markdown.New() // scans and renders: one goldmark instance
+	in, err := project.NewIncremental(fsys, project.Options{AsOf: opts.AsOf, Markdown: md})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, fsys: fsys, md: markdown.New(), proj: in, hub: newHub()}
+	s := &Server{opts: opts, fsys: fsys, md: md, proj: in, hub: newHub()}
 	s.snap.Store(&snapshot{})
 	return s, nil
 }
